@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Forks, not threads: libasound and PortAudio read the environment at open time, and several
+// integration tests spawn the built CLI, so each test file gets a process of its own.
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    reporters: ['default'],
+  },
+});
