@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# System packages ama's tests and benchmarks use (Debian/Ubuntu). ama itself needs none of them to
+# run; ffmpeg is optional at run time (it decodes M4A/AAC and other containers).
+#   ffmpeg            reference loudness meter (ebur128 filter) and encoder for test fixtures
+#   libebur128-dev    reference BS.1770 implementation, compiled into a tiny harness by the tests
+#   sox               test fixtures
+#   python3-scipy     independent spectrum estimate (Welch) for the profile tests
+#   wesnoth-1.16-music  real music (Ogg Vorbis) for the comparison with ffmpeg
+#   build-essential   compiles the libebur128 harness
+set -euo pipefail
+packages=(ffmpeg libebur128-dev sox python3-scipy python3-numpy wesnoth-1.16-music build-essential)
+missing=()
+for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
+if [ ${#missing[@]} -eq 0 ]; then echo "system packages: all present"; exit 0; fi
+echo "installing system packages: ${missing[*]}"
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "system packages: installed"
