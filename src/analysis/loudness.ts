@@ -120,6 +120,7 @@ export class LoudnessMeter {
       this.frames += take;
       if (this.frames === this.nextBoundary) this.completeSubBlock();
     }
+    for (let c = 0; c < nCh; c++) this.src[c] = EMPTY; // hold no reference to the caller's audio
   }
 
   /** Channel-weighted K-filtered sum of squares of frames [start, end), channels taken in pairs. */

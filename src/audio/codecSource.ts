@@ -8,7 +8,8 @@ export interface DecodedChunk {
   channelData: Float32Array[];
   samplesDecoded: number;
   sampleRate: number;
-  errors: Array<{ message: string }>;
+  /** `outputSamples`: where in the output the problem is, when the decoder says. */
+  errors: Array<{ message: string; outputSamples?: number }>;
 }
 
 /** A streaming decoder fed consecutive byte chunks of one stream. */
@@ -24,6 +25,8 @@ export interface CodecPlan {
   /** Codec name for messages, e.g. "FLAC". */
   label: string;
   startBytes: number;
+  /** End of the bytes to feed (exclusive): the file size, or less when a trailing tag follows. */
+  endBytes: number;
   createDecoder(): Promise<ChunkDecoder>;
   /** Frames the header promises; fewer at the end of the file means it was cut off. Null when unknown. */
   declaredFrames: number | null;
@@ -38,6 +41,8 @@ export interface CodecPlan {
 const TARGET_FRAMES = 128 * 1024;
 const MIN_FEED_BYTES = 4 * 1024;
 const MAX_FEED_BYTES = 512 * 1024;
+/** Warnings kept per run: a badly damaged file must not fill memory with them. */
+const MAX_WARNINGS = 100;
 
 /**
  * An AudioSource over a compressed file, decoded chunk by chunk by a WASM decoder. Decoder errors after
@@ -45,7 +50,11 @@ const MAX_FEED_BYTES = 512 * 1024;
  * a stream that yields no audio at all but reports errors fails with DECODE_FAILED.
  */
 export class CodecFileSource implements AudioSource {
-  /** Problems the decoder reported and recovered from, e.g. "at 12.3 s: FLAC__STREAM_DECODER_ERROR_STATUS_LOST_SYNC". */
+  /**
+   * Problems the decoder reported and recovered from during the latest blocks() run, oldest first, e.g.
+   * "at 12.30 s: damaged FLAC frames skipped; 0.093 s of silence put in their place". At most
+   * MAX_WARNINGS, then one line counting the rest.
+   */
   readonly warnings: string[] = [];
 
   constructor(
@@ -60,15 +69,23 @@ export class CodecFileSource implements AudioSource {
     let decoder: ChunkDecoder | null = null;
     const reblocker = new Reblocker(channels);
     let decodedFrames = 0;
-    const errors: string[] = [];
+    let problems = 0;
+    let rateWarned = false;
+    this.warnings.length = 0;
+    const warn = (atFrame: number, message: string): void => {
+      problems++;
+      if (problems <= MAX_WARNINGS) this.warnings.push(`at ${(atFrame / sampleRate).toFixed(2)} s: ${message}`);
+      else this.warnings[MAX_WARNINGS] = `... and ${problems - MAX_WARNINGS} more problems like these`;
+    };
     const accept = (out: DecodedChunk): void => {
-      for (const e of out.errors) errors.push(`at ${(decodedFrames / sampleRate).toFixed(2)} s: ${e.message}`);
+      for (const e of out.errors) warn(e.outputSamples ?? decodedFrames, e.message);
       if (out.samplesDecoded === 0) return;
       if (out.channelData.length < channels) {
         throw new AmaError('DECODE_FAILED', `the ${this.plan.label} decoder returned ${out.channelData.length} channels where the header says ${channels}; the file is damaged: export it again`);
       }
-      if (out.sampleRate && out.sampleRate !== sampleRate && !this.warnings.some((w) => w.includes('sample rate'))) {
-        this.warnings.push(`at ${(decodedFrames / sampleRate).toFixed(2)} s: the sample rate changes to ${out.sampleRate} Hz; ama analyses it as ${sampleRate} Hz`);
+      if (out.sampleRate && out.sampleRate !== sampleRate && !rateWarned) {
+        rateWarned = true;
+        warn(decodedFrames, `the sample rate changes to ${out.sampleRate} Hz; ama analyses it as ${sampleRate} Hz`);
       }
       reblocker.pushPlanar(out.channelData, 0, out.samplesDecoded);
       decodedFrames += out.samplesDecoded;
@@ -76,9 +93,10 @@ export class CodecFileSource implements AudioSource {
     try {
       decoder = await this.plan.createDecoder();
       let feedBytes = MIN_FEED_BYTES;
-      for (let pos = this.plan.startBytes; pos < file.sizeBytes; ) {
+      const end = Math.min(this.plan.endBytes, file.sizeBytes);
+      for (let pos = this.plan.startBytes; pos < end; ) {
         if (signal?.aborted) return;
-        const chunk = await file.readAt(pos, feedBytes);
+        const chunk = await file.readAt(pos, Math.min(feedBytes, end - pos));
         if (chunk.length === 0) break;
         pos += chunk.length;
         const before = decodedFrames;
@@ -92,21 +110,19 @@ export class CodecFileSource implements AudioSource {
         }
       }
       accept(await callQuietly(decoder, (d) => d.flush(), this.plan.label));
-      this.warnings.push(...errors);
-      if (decodedFrames === 0 && errors.length > 0) {
-        throw new AmaError('DECODE_FAILED', `the ${this.plan.label} decoder could not decode any audio (${errors[0]}); the file is damaged: export it again`);
+      if (decodedFrames === 0 && problems > 0) {
+        throw new AmaError('DECODE_FAILED', `the ${this.plan.label} decoder could not decode any audio (${this.warnings[0]}); the file is damaged: export it again`);
       }
       const declared = this.plan.declaredFrames;
       if (declared !== null && decodedFrames < declared - this.plan.toleranceFrames) {
-        const lost = ((declared - decodedFrames) / sampleRate).toFixed(2);
-        if (errors.length === 0) {
+        if (problems === 0) {
           throw new AmaError(
             'TRUNCATED',
             `the header declares ${(declared / sampleRate).toFixed(2)} s of audio but the file holds only ` +
               `${(decodedFrames / sampleRate).toFixed(2)} s; it was cut off while copying or recording: copy or export it again`,
           );
         }
-        this.warnings.push(`${lost} s of audio were lost to damaged data`);
+        warn(decodedFrames, `${((declared - decodedFrames) / sampleRate).toFixed(2)} s of audio were lost to damaged data`);
       }
       reblocker.finish();
       for (const block of reblocker.take()) yield block;

@@ -14,6 +14,9 @@ import { sniff, type Sniffed } from './sniff.js';
 import type { AudioSource } from './types.js';
 import { parseWav } from './wavHeader.js';
 
+export { BLOCK_FRAMES } from './reblock.js';
+export type { AudioBlock, AudioFormat, AudioSource } from './types.js';
+
 /**
  * An AudioSource read from a file. Each blocks() call reads the file again from its start, in blocks of
  * BLOCK_FRAMES frames (the last one shorter), without ever holding the whole file in memory.

@@ -73,7 +73,7 @@ export async function probeWithFfmpeg(tools: FfmpegTools, path: string, what: st
 
 /** An AudioSource that streams a file through `ffmpeg ... -f f32le -` and planarises its stdout. */
 export class FfmpegSource implements AudioSource {
-  /** Problems ffmpeg reported while it went on decoding (damaged frames it skipped). */
+  /** Problems ffmpeg reported in the latest blocks() run while it went on decoding (damaged frames it skipped). */
   readonly warnings: string[] = [];
 
   constructor(
@@ -84,6 +84,7 @@ export class FfmpegSource implements AudioSource {
 
   async *blocks(signal?: AbortSignal): AsyncGenerator<AudioBlock> {
     const { channels, sampleRate } = this.format;
+    this.warnings.length = 0;
     const args = ['-nostdin', '-hide_banner', '-v', 'error', '-i', this.path, '-map', '0:a:0', '-vn',
       '-f', 'f32le', '-acodec', 'pcm_f32le', '-ac', String(channels), '-ar', String(sampleRate), '-'];
     const child = spawn(this.tools.ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -53,6 +53,9 @@ export function sine(o: SineOptions): AudioBlock {
   const channels = channelsOrThrow(o.channels ?? 1);
   const amp = o.amplitudeDbfs !== undefined ? dbToLinear(o.amplitudeDbfs) : (o.amplitude ?? 1);
   const phase = o.phaseRad ?? 0;
+  if (!(o.frequencyHz >= 0 && o.frequencyHz <= o.sampleRate / 2)) {
+    throw new RangeError(`frequencyHz must be within [0, sampleRate / 2 = ${o.sampleRate / 2}] Hz, got ${o.frequencyHz}`);
+  }
   const cyclesPerSample = o.frequencyHz / o.sampleRate;
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) {

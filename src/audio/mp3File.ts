@@ -37,6 +37,7 @@ export async function parseMp3(file: PositionalFile, offset: number): Promise<Mp
   const plan: CodecPlan = {
     label: 'MP3',
     startBytes: offset,
+    endBytes: file.sizeBytes,
     declaredFrames,
     // The decoder's own delay bookkeeping may differ from the tag by up to a frame or two.
     toleranceFrames: 2 * first.samplesPerFrame,

@@ -51,6 +51,7 @@ export async function parseOggVorbis(file: PositionalFile, head: Buffer): Promis
   const plan: CodecPlan = {
     label: 'Ogg Vorbis',
     startBytes: 0,
+    endBytes: file.sizeBytes,
     declaredFrames: lastGranule,
     // Vorbis drops the first half-block of a stream; up to one long block (8192 / 2) may differ.
     toleranceFrames: 4096,

@@ -168,10 +168,22 @@ export class Stft {
     for (let i = 0; i < 2 * N; i++) z[i] = h[i] * w[i];
     this.fft.forward(z, this.spectrum);
     this.separate();
+    // A frame whose side samples are all exactly zero (mono, identical channels) gets an exactly
+    // zero side, not the ~1e-35 of rounding in the separation. Stereo frames exit at once.
+    let silentSide = true;
+    for (let i = 1; i < 2 * N; i += 2) if (h[i] !== 0) { silentSide = false; break; }
+    if (silentSide) this.zeroSide();
     const fr = this.frame;
     fr.index = this.frames++;
     fr.startSample = this.consumed - N;
     sink(fr);
+  }
+
+  private zeroSide(): void {
+    const f = this.frame;
+    f.sidePower.fill(0);
+    f.crossPower.fill(0);
+    if (this.keepComplex) { f.sideRe.fill(0); f.sideIm.fill(0); }
   }
 
   private separate(): void {

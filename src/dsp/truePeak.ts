@@ -117,7 +117,8 @@ export class TruePeakDetector {
       const m1 = m0 + CHUNK < mEnd ? m0 + CHUNK : mEnd;
       let mx = 0;
       for (let c = ((m0 - H + 1) / CHUNK) | 0, last = ((m1 - 1 + H) / CHUNK) | 0; c <= last; c++) {
-        if (cells[c] > mx) mx = cells[c];
+        const v = cells[c];
+        mx = 0.5 * (mx + v + Math.abs(mx - v)); // branch-free max, as in fillCells
       }
       if (mx * l1Bound <= peak) continue;
       peak = quarter ? this.scanQuarter(m0, m1, mx, peak) : this.scanHalf(m0, m1, mx, peak);

@@ -41,3 +41,16 @@ export async function hasCommand(cmd: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Whether a test that needs these external tools should be skipped. On CI (CI=true) the tools are
+ * installed by .ci/run, so a missing one fails the run instead of silently skipping the check.
+ */
+export async function skipWithout(...cmds: string[]): Promise<boolean> {
+  const missing: string[] = [];
+  for (const c of cmds) if (!(await hasCommand(c))) missing.push(c);
+  if (missing.length === 0) return false;
+  if (process.env.CI === 'true') throw new Error(`CI needs ${missing.join(', ')}: run scripts/install-system-deps.sh`);
+  console.warn(`skipping: ${missing.join(', ')} not installed (scripts/install-system-deps.sh installs them)`);
+  return true;
+}

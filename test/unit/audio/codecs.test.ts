@@ -56,11 +56,26 @@ describe.skipIf(SKIP_WITHOUT_FFMPEG)('FLAC (made by ffmpeg)', () => {
     expect(src.format).toMatchObject({ codec: 'flac', container: 'flac', sampleRate: rate, channels, bitsPerSample: bits, durationSec: signal[0].length / rate });
     const { channels: got, blockLengths } = await readAll(src);
     expect(blockLengths.slice(0, -1).every((n) => n === 16384)).toBe(true);
+    const theirs = ffmpegDecode(flac, channels);
     for (let c = 0; c < channels; c++) {
       expect(got[c].length).toBe(signal[c].length);
-      expect(maxAbsDiff(got[c], signal[c])).toBeLessThanOrEqual(2 ** -(bits - 1)); // within 1 LSB
+      // Lossless: every sample is the source's integer / 2^(bits-1), exactly as ffmpeg decodes it.
+      expect(maxAbsDiff(got[c], signal[c])).toBe(0);
+      expect(maxAbsDiff(got[c], theirs[c])).toBe(0);
     }
     expect(src.warnings).toEqual([]);
+  });
+
+  it.each([16, 24] as const)('keeps full scale exact at %d bits: -1.0 stays -1.0, never below', async (bits) => {
+    const step = 2 ** -(bits - 1);
+    const x = new Float32Array(8192).map((_, i) => [-1, 1 - step, 0, step, -step, 0.5][i % 6]);
+    const wav = path.join(dir, `fullscale-${bits}.wav`);
+    fs.writeFileSync(wav, encodeWav([x], 48000, { format: bits === 16 ? 'pcm16' : 'pcm24' }));
+    const flac = path.join(dir, `fullscale-${bits}.flac`);
+    ffmpeg('-i', wav, '-c:a', 'flac', flac);
+    const { channels } = await readAll(await openAudioFile(flac));
+    expect(maxAbsDiff(channels[0], x)).toBe(0);
+    expect(Math.min(...channels[0])).toBe(-1);
   });
 
   it('skips an ID3 tag before fLaC, and metadata that contains frame-sync lookalikes', async () => {
@@ -80,7 +95,7 @@ describe.skipIf(SKIP_WITHOUT_FFMPEG)('FLAC (made by ffmpeg)', () => {
     expect(src.format).toMatchObject({ codec: 'flac', channels: 2, sampleRate: 44100 });
     const { channels } = await readAll(src);
     expect(channels[0].length).toBe(44100);
-    expect(maxAbsDiff(channels[1], signal[1])).toBeLessThanOrEqual(1 / 32768);
+    expect(maxAbsDiff(channels[1], signal[1])).toBe(0);
   });
 });
 

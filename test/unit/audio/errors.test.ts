@@ -180,6 +180,30 @@ describe('truncated audio data', () => {
     expect(message).toMatch(/declares 4.00 s of audio but the file holds only \d\.\d\d s/);
   });
 
+  it.skipIf(SKIP_WITHOUT_FFMPEG)('FLAC with damaged frames: they become silence of the same length, the rest stays bit-exact', async () => {
+    const signal = testSignal(2, 44100 * 6, 44100);
+    const wav = writeBytes(at('flac-dmg-src.wav'), encodeWav(signal, 44100, { format: 'pcm16' }));
+    ffmpeg('-i', wav, '-c:a', 'flac', at('intact.flac'));
+    const bytes = fs.readFileSync(at('intact.flac'));
+    const damaged = Buffer.from(bytes);
+    for (let i = Math.floor(bytes.length * 0.5); i < Math.floor(bytes.length * 0.5) + 3000; i++) damaged[i] = (i * 131) & 0xff;
+    const src = await openAudioFile(writeBytes(at('damaged.flac'), damaged));
+    const { channels } = await readAll(src);
+    expect(channels[0].length).toBe(44100 * 6);
+    expect(src.warnings.some((w) => /^at \d+\.\d\d s: damaged FLAC frames skipped; \d\.\d{3} s of silence/.test(w))).toBe(true);
+    // Where ours differs from the source, ours is silent; and that stretch is short (a few frames).
+    let differing = 0;
+    for (let i = 0; i < channels[0].length; i++) {
+      const expected = Math.round(signal[0][i] * 32768) / 32768;
+      if (channels[0][i] !== expected) {
+        differing++;
+        expect(channels[0][i]).toBe(0);
+      }
+    }
+    expect(differing).toBeGreaterThan(0);
+    expect(differing).toBeLessThan(44100 * 0.5);
+  });
+
   it.skipIf(SKIP_WITHOUT_FFMPEG)('MP3 with damaged frames: the decoder recovers, the damage is reported as warnings', async () => {
     const wav = writeBytes(at('mp3-src.wav'), encodeWav(testSignal(2, 44100 * 4, 44100), 44100, { format: 'pcm16' }));
     ffmpeg('-i', wav, '-c:a', 'libmp3lame', '-b:a', '192k', at('whole.mp3'));

@@ -107,6 +107,7 @@ describe('sequences', () => {
 
   it('refuses impossible arguments with the valid range in the message', () => {
     expect(() => frameCount(-1, 48000)).toThrow(/durationSec must be a finite number >= 0, got -1/);
+    expect(() => sine({ frequencyHz: 30000, durationSec: 1, sampleRate: 48000 })).toThrow(/frequencyHz must be within \[0, sampleRate \/ 2 = 24000\] Hz, got 30000/);
     expect(() => silence(1, 48000, 0)).toThrow(/channels must be an integer within \[1, 32\], got 0/);
     expect(() => concat([silence(1, 8000, 1), silence(1, 8000, 2)])).toThrow(/every block must have 1 channels/);
   });
