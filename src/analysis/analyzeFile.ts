@@ -10,6 +10,8 @@ export type FileLoudness = Omit<LoudnessReading, 'momentaryLufs' | 'shortTermLuf
 export interface FileAnalysis {
   format: AudioFormat;
   loudness: FileLoudness;
+  /** Problems the decoder recovered from (damaged frames replaced by silence), with their position. */
+  warnings: string[];
 }
 
 /** Progress callback: seconds of audio read so far and the total when known. */
@@ -38,5 +40,9 @@ export async function analyzeFile(path: string, opts: { onProgress?: ProgressFn;
     );
   }
   const { momentaryLufs: _m, shortTermLufs: _s, nonFiniteSamples: _n, ...loudness } = reading;
-  return { format: { ...format, durationSec: format.durationSec ?? frames / format.sampleRate }, loudness };
+  return {
+    format: { ...format, durationSec: format.durationSec ?? frames / format.sampleRate },
+    loudness,
+    warnings: [...source.warnings],
+  };
 }

@@ -20,6 +20,7 @@ export async function runAnalyze(files: string[], opts: AnalyzeOptions): Promise
     try {
       const result = await analyzeFile(file);
       entries.push({ file, ...result });
+      for (const w of result.warnings) process.stderr.write(`ama: ${file}: warning: ${w}\n`);
       if (!opts.json) process.stdout.write(renderAnalysis(file, result) + '\n');
     } catch (err) {
       const code = err instanceof AmaError ? err.code : 'INTERNAL';

@@ -15,7 +15,8 @@ export function buildCli(setExit: (code: number) => void): Command {
     .name('ama')
     .description('Algorithmic mixing assistant: measures your mix against reference tracks and proposes moves.')
     .version(version)
-    .showHelpAfterError('(run "ama --help" for the commands)');
+    .showHelpAfterError('(run "ama --help" for the commands)')
+    .exitOverride(); // inherited by the commands below: usage errors come back as CommanderError
 
   program
     .command('analyze')
@@ -36,7 +37,6 @@ export function buildCli(setExit: (code: number) => void): Command {
 async function main(): Promise<void> {
   let exitCode = 0;
   const program = buildCli((code) => (exitCode = code));
-  program.exitOverride();
   try {
     await program.parseAsync(process.argv);
   } catch (err) {

@@ -21,6 +21,8 @@ export interface OnsetOptions {
   lagFrames: number;
   /** An onset must exceed the local mean flux by this much, dB. */
   deltaDb: number;
+  /** How band rises combine: 'mean' of the rises, or 'rms' (root mean square: a rise in one band counts more). */
+  combine: 'mean' | 'rms';
 }
 
 /**
@@ -32,6 +34,7 @@ export const DEFAULT_ONSET_OPTIONS: Readonly<OnsetOptions> = {
   bandEdgesHz: [40, 200, 400, 700, 1000, 1400, 2000, 2800, 4000, 5600, 8000, 11200, 16000],
   lagFrames: 2,
   deltaDb: 2,
+  combine: 'mean',
 };
 
 // Onset detection: the mid signal is decimated to 22.05..44.1 kHz by averaging D samples (a crude
@@ -64,6 +67,7 @@ export class TransientAnalyzer {
   private readonly history: Float64Array; // band dB of the last `lag` frames, ring
   private readonly lag: number;
   private readonly delta: number;
+  private readonly rms: boolean;
   private readonly factor: number;
   private readonly decimated = new Float32Array(CHUNK);
   private readonly ring: Float64Array;
@@ -94,6 +98,7 @@ export class TransientAnalyzer {
     this.bands = this.map.firstBin.length;
     this.lag = Math.max(1, Math.min(MAX_LAG, Math.round(o.lagFrames)));
     this.delta = o.deltaDb;
+    this.rms = o.combine === 'rms';
     this.history = new Float64Array(this.lag * this.bands).fill(10 * Math.log10(FLOOR_POWER));
     this.radius = Math.max(1, Math.round(MEAN_SEC / this.hopSec));
     this.peakRadius = Math.max(1, Math.round(PEAK_SEC / this.hopSec));
@@ -145,10 +150,10 @@ export class TransientAnalyzer {
       const db = 10 * Math.log10(e + FLOOR_POWER);
       let ref = -Infinity;
       for (let l = 0, o = b; l < this.lag; l++, o += nb) if (hist[o] > ref) ref = hist[o];
-      if (db > ref) flux += db - ref;
+      if (db > ref) flux += this.rms ? (db - ref) * (db - ref) : db - ref;
       hist[slot + b] = db;
     }
-    this.push(flux / nb);
+    this.push(this.rms ? Math.sqrt(flux / nb) : flux / nb);
   }
 
   private push(flux: number): void {
