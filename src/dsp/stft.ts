@@ -49,14 +49,21 @@ export class StftFrame {
     this.size = size;
     this.bins = size / 2 + 1;
     this.binHz = binHz;
-    this.midRe = new Float64Array(this.bins);
-    this.midIm = new Float64Array(this.bins);
-    this.sideRe = new Float64Array(this.bins);
-    this.sideIm = new Float64Array(this.bins);
-    this.midPower = new Float64Array(this.bins);
-    this.sidePower = new Float64Array(this.bins);
-    this.crossPower = new Float64Array(this.bins);
+    const n = this.bins;
+    this.midRe = new Float64Array(n); this.midIm = new Float64Array(n);
+    this.sideRe = new Float64Array(n); this.sideIm = new Float64Array(n);
+    this.midPower = new Float64Array(n); this.sidePower = new Float64Array(n); this.crossPower = new Float64Array(n);
   }
+}
+
+function checkFraming({ size, hop }: StftOptions): { size: number; hop: number } {
+  if (!isPowerOfTwo(size) || size < 4) {
+    throw new AmaError('BAD_OPTION', `STFT size must be a power of two >= 4, got ${size}.`);
+  }
+  if (!Number.isInteger(hop) || hop < 1 || hop > size) {
+    throw new AmaError('BAD_OPTION', `STFT hop must be an integer in [1, ${size}], got ${hop}.`);
+  }
+  return { size, hop };
 }
 
 /** Receives each completed frame; the frame object is reused after the call returns. */
@@ -90,13 +97,7 @@ export class Stft {
   private frames = 0;
 
   constructor(options: StftOptions, sampleRate = 0) {
-    const { size, hop } = options;
-    if (!isPowerOfTwo(size) || size < 4) {
-      throw new AmaError('BAD_OPTION', `STFT size must be a power of two >= 4, got ${size}.`);
-    }
-    if (!Number.isInteger(hop) || hop < 1 || hop > size) {
-      throw new AmaError('BAD_OPTION', `STFT hop must be an integer in [1, ${size}], got ${hop}.`);
-    }
+    const { size, hop } = checkFraming(options);
     this.size = size;
     this.hop = hop;
     this.fft = new Fft(size);
@@ -196,20 +197,9 @@ export class Stft {
     for (let k = 0; k <= half; k++) {
       // Bin 0 and N/2 pair with themselves (index 2N wraps to 0).
       const j = (2 * (N - k)) % (2 * N);
-      const a = Z[2 * k];
-      const b = Z[2 * k + 1];
-      const cr = Z[j];
-      const d = Z[j + 1];
-      const mr = (a + cr) * 0.5;
-      const mi = (b - d) * 0.5;
-      const sr = (b + d) * 0.5;
-      const si = (cr - a) * 0.5;
-      if (keep) {
-        midRe[k] = mr;
-        midIm[k] = mi;
-        sideRe[k] = sr;
-        sideIm[k] = si;
-      }
+      const a = Z[2 * k], b = Z[2 * k + 1], cr = Z[j], d = Z[j + 1];
+      const mr = (a + cr) * 0.5, mi = (b - d) * 0.5, sr = (b + d) * 0.5, si = (cr - a) * 0.5;
+      if (keep) { midRe[k] = mr; midIm[k] = mi; sideRe[k] = sr; sideIm[k] = si; }
       midPower[k] = (mr * mr + mi * mi) * c;
       sidePower[k] = (sr * sr + si * si) * c;
       crossPower[k] = (mr * sr + mi * si) * c;
@@ -243,10 +233,7 @@ export class PairedStft {
   private fill = 0;
 
   constructor(options: StftOptions) {
-    const { size, hop } = options;
-    if (!isPowerOfTwo(size) || size < 4 || !Number.isInteger(hop) || hop < 1 || hop > size) {
-      throw new AmaError('BAD_OPTION', `Paired STFT needs a power-of-two size >= 4 and a hop in [1, size], got ${size}/${hop}.`);
-    }
+    const { size, hop } = checkFraming(options);
     this.size = size;
     this.hop = hop;
     this.fft = new Fft(size);

@@ -26,22 +26,24 @@ export interface OnsetOptions {
 }
 
 /**
- * Default onset detector: 12 bands of >= 3 bins each, lag 2, threshold 2 dB above the local mean.
- * On steady white, pink and brown noise the flux has p99 ~1.5 dB over a mean of ~0.5 dB (no false
- * onsets in 20 s); noise bursts 6 dB above a noise bed are still found (96 %).
+ * Default onset detector: 12 bands of >= 3 bins each, lag 2, rises combined by RMS (a kick that
+ * rises only in the lowest band is not diluted by the eleven quiet ones), threshold 2.5 dB above the
+ * local mean. Measured on synthetic material: steady white/pink/brown noise has flux p99.9 ~3.5 dB
+ * over a median of ~0.9 dB (<= 0.05 false onsets/s); kick-like and hi-hat-like hits over pink
+ * noise 10 dB down are all found; the combination by mean missed most band-limited hits.
  */
 export const DEFAULT_ONSET_OPTIONS: Readonly<OnsetOptions> = {
   bandEdgesHz: [40, 200, 400, 700, 1000, 1400, 2000, 2800, 4000, 5600, 8000, 11200, 16000],
   lagFrames: 2,
-  deltaDb: 2,
-  combine: 'mean',
+  deltaDb: 2.5,
+  combine: 'rms',
 };
 
 // Onset detection: the mid signal is decimated to 22.05..44.1 kHz by averaging D samples (a crude
 // low-pass: aliased energy is still energy, and onsets are about energy rising); ~21 ms Hann frames
 // every ~10.7 ms; per band, the rise in dB over the loudest of the previous `lagFrames` frames,
-// positive part, averaged over bands (positive log spectral flux; the lag and the wide low bands
-// keep the flux of steady noise small). A frame is an onset when its flux is the local maximum
+// positive part, combined over bands by RMS (positive log spectral flux; the lag and the wide low
+// bands keep the flux of steady noise small). A frame is an onset when its flux is the local maximum
 // within +-PEAK_SEC, exceeds the mean flux within +-MEAN_SEC by deltaDb, and comes MIN_GAP_SEC after
 // the previous onset.
 const FRAME_SEC = 0.021;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { profileOf, rng, shapedNoise, sine, whiteNoise } from './signals.js';
+import { filter, highShelf, profileOf, rng, shapedNoise, sine, whiteNoise } from './signals.js';
 import { shortTermPercentiles } from '../../../../src/analysis/profile/shortTerm.js';
 
 const fs = 48000;
@@ -78,6 +78,28 @@ describe('dynamics', () => {
     const d = profileOf([hits(20, 0.25, 4, 0.15)].flatMap((h) => [h, h]), fs).dynamics;
     expect(d.transientsPerSec!).toBeGreaterThan(4 * 0.9);
     expect(d.transientsPerSec!).toBeLessThan(4 * 1.1);
+  });
+
+  it('counts band-limited hits in a mix: kick-like thumps (2/s) and hi-hat-like ticks (4/s) over pink noise 10 dB down', () => {
+    const n = 2 ** 20;
+    const kick = shapedNoise(n, fs, 9, -1, 0.1 * 10 ** (-10 / 20));
+    const hat = shapedNoise(n, fs, 10, -1, 0.1 * 10 ** (-10 / 20));
+    const air = filter(whiteNoise(n, 11, 0.3), highShelf(6000, 20, fs));
+    let kicks = 0, hats = 0;
+    for (let t = 0.05; t < n / fs - 0.3; t += 0.5, kicks++) {
+      const s0 = Math.round(t * fs); // a 150 -> 50 Hz pitch drop, 80 ms decay: energy below 200 Hz only
+      for (let i = 0; i < fs * 0.3; i++) kick[s0 + i] += 0.5 * Math.sin((2 * Math.PI * (50 + 100 * Math.exp(-i / (0.02 * fs))) * i) / fs) * Math.exp(-i / (0.08 * fs));
+    }
+    for (let t = 0.05; t < n / fs - 0.3; t += 0.25, hats++) {
+      const s0 = Math.round(t * fs); // high-shelved noise, 10 ms decay
+      for (let i = 0; i < fs * 0.05; i++) hat[s0 + i] += 0.1 * air[s0 + i] * Math.exp(-i / (0.01 * fs));
+    }
+    for (const [x, count] of [[kick, kicks], [hat, hats]] as const) {
+      const d = profileOf([x, x], fs).dynamics;
+      const rate = count / (n / fs);
+      expect(d.transientsPerSec!).toBeGreaterThan(rate * 0.9);
+      expect(d.transientsPerSec!).toBeLessThan(rate * 1.1);
+    }
   });
 
   it('finds (almost) no onsets in steady noise', () => {

@@ -8,8 +8,12 @@ import { stftSizeFor } from '../../../../src/analysis/profile/index.js';
 import { filter, peaking, profileOf, shapedNoise, writeFloatWav } from './signals.js';
 
 const SCRIPT = fileURLToPath(new URL('../../../fixtures/welch_bands.py', import.meta.url));
-const probe = spawnSync('python3', ['-c', 'import numpy, scipy.signal, scipy.io.wavfile'], { encoding: 'utf8' });
-const scipyMissing = probe.error ? `python3 not runnable (${probe.error.message})` : probe.status !== 0 ? `scipy/numpy not importable: ${probe.stderr.trim().split('\n').pop()}` : null;
+// Debian's python3 (with python3-scipy, which scripts/install-system-deps.sh installs) first, then PATH's.
+const PYTHONS = ['/usr/bin/python3', 'python3'];
+const probes = PYTHONS.map((py) => ({ py, r: spawnSync(py, ['-c', 'import numpy, scipy.signal, scipy.io.wavfile'], { encoding: 'utf8' }) }));
+const PYTHON = probes.find((p) => !p.r.error && p.r.status === 0)?.py ?? null;
+const scipyMissing = PYTHON ? null : `no python3 with scipy and numpy (${PYTHONS.join(', ')})`;
+if (scipyMissing && process.env.CI === 'true') throw new Error(`CI needs python3-scipy: ${scipyMissing}; run scripts/install-system-deps.sh`);
 if (scipyMissing) console.warn(`Skipping the scipy cross-check: ${scipyMissing}. Install python3-scipy to run it.`);
 
 describe('band levels against scipy.signal.welch', () => {
@@ -25,7 +29,7 @@ describe('band levels against scipy.signal.welch', () => {
     try {
       const wav = join(dir, 'programme.wav');
       writeFloatWav(wav, [left, right], fs);
-      const run = spawnSync('python3', [SCRIPT, wav, String(stftSizeFor(fs).size)], { encoding: 'utf8' });
+      const run = spawnSync(PYTHON ?? 'python3', [SCRIPT, wav, String(stftSizeFor(fs).size)], { encoding: 'utf8' });
       expect(run.status, run.stderr).toBe(0);
       const ref = JSON.parse(run.stdout) as { centersHz: number[]; levelsDb: Array<number | null> };
       const p = profileOf([left, right], fs);
