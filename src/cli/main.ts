@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { errorMessage } from '../util/errors.js';
+import { AmaError, errorMessage } from '../util/errors.js';
 import { runAnalyze } from './analyze.js';
+import { runCompare } from './compare.js';
 import { runDemo } from './demo.js';
 
 const require = createRequire(import.meta.url);
@@ -26,6 +27,15 @@ export function buildCli(setExit: (code: number) => void): Command {
     .action(async (files: string[], opts: { json?: boolean }) => setExit(await runAnalyze(files, opts)));
 
   program
+    .command('compare')
+    .description('Compare a mix with 2-3 reference tracks: tonal balance, stereo image, loudness and dynamics')
+    .argument('<mix>', 'the mix to compare (any format ama analyze reads)')
+    .requiredOption('--ref <file>', 'a reference track (repeat: --ref A --ref B [--ref C])', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--json', 'print JSON: a features array of { feature, unit, mix, mean, min, max, inside }')
+    .option('--plot <out>', 'draw the comparison to OUT.svg or OUT.png')
+    .action(async (mix: string, opts: { ref: string[]; json?: boolean; plot?: string }) => setExit(await runCompare(mix, opts)));
+
+  program
     .command('demo')
     .description('Run ama on built-in demo material (no audio device or files needed)')
     .option('--json', 'print JSON instead of the readable report')
@@ -35,6 +45,11 @@ export function buildCli(setExit: (code: number) => void): Command {
 }
 
 async function main(): Promise<void> {
+  // `ama ... | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   let exitCode = 0;
   const program = buildCli((code) => (exitCode = code));
   try {
@@ -45,7 +60,7 @@ async function main(): Promise<void> {
     } else {
       process.stderr.write(`ama: ${errorMessage(err)}\n`);
       if (process.env.AMA_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
-      else process.stderr.write('ama: run with AMA_DEBUG=1 for details, and please report it.\n');
+      else if (!(err instanceof AmaError)) process.stderr.write('ama: this is a bug; run with AMA_DEBUG=1 for details, and please report it.\n');
       exitCode = 1;
     }
   }
