@@ -49,6 +49,19 @@ export function renderAnalysis(file: string, a: FileAnalysis): string {
     row('RMS', fmt(l.rmsDbfs, 1, 'dBFS'), 'Crest factor', fmt(l.crestDb, 1, 'dB')),
     row('PLR', fmt(l.plrDb, 1, 'dB'), 'PSR', fmt(l.psrDb, 1, 'dB')),
   ];
+  const p = a.profile;
+  if (p) {
+    const d = p.descriptors;
+    const st = p.stereo;
+    lines.push(row('Spectral tilt', fmt(d.tiltDbPerOctave, 2, 'dB/oct'), 'Centroid', fmt(d.centroidHz, 0, 'Hz')));
+    lines.push(row('Width (S/M)', st.monoInput ? 'mono' : fmt(st.sideToMidDb, 1, 'dB'), 'Correlation', fmt(st.correlation, 2)));
+    lines.push(row('Mono loss', fmt(st.monoLossDb, 1, 'dB'), 'Transients', fmt(p.dynamics.transientsPerSec, 1, '/s')));
+    const shares = Object.entries(d.energyShare)
+      .map(([k, v]) => `${k} ${v === null ? 'n/a' : `${(v * 100).toFixed(0)}%`}`)
+      .join(', ');
+    lines.push(`  Energy         ${shares}`);
+    for (const note of p.notes) lines.push(`  Note: ${note}`);
+  }
   if (l.integratedLufs === null) lines.push('  No measurable loudness (silence, or shorter than one 400 ms block).');
   return lines.join('\n');
 }
