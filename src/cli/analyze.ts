@@ -1,6 +1,6 @@
 import { analyzeFile, type FileAnalysis } from '../analysis/analyzeFile.js';
 import { AmaError, errorMessage } from '../util/errors.js';
-import { fmt, fmtDuration } from '../util/format.js';
+import { fmt, fmtDuration, toJson } from '../util/format.js';
 
 /** One entry of `ama analyze --json`: the analysis, or the error that stopped it. */
 export type AnalyzeEntry = ({ file: string } & FileAnalysis) | { file: string; error: string; code: string };
@@ -30,7 +30,7 @@ export async function runAnalyze(files: string[], opts: AnalyzeOptions): Promise
       if (code === 'INTERNAL' && process.env.AMA_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     }
   }
-  if (opts.json) process.stdout.write(JSON.stringify(entries, null, 2) + '\n');
+  if (opts.json) process.stdout.write(toJson(entries) + '\n');
   return entries.some((e) => 'error' in e) ? 1 : 0;
 }
 

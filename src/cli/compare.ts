@@ -3,6 +3,7 @@ import { compareToTarget, type FeatureComparison } from '../reference/compare.js
 import { featureLabel, formatValue, severity } from '../reference/labels.js';
 import { analyzeWithProgress, loadReferences } from '../reference/references.js';
 import { AmaError } from '../util/errors.js';
+import { toJson } from '../util/format.js';
 
 /** Options of `ama compare`. */
 export interface CompareOptions {
@@ -51,7 +52,7 @@ export async function runCompare(mixFile: string, opts: CompareOptions): Promise
       warnings,
       features: comparisons,
     };
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    process.stdout.write(toJson(out) + '\n');
   } else {
     process.stdout.write(renderComparison(mixFile, loaded.target.references.map((r) => `${r.file} (${formatValue(r.integratedLufs, 'LUFS')})`), comparisons, mix.analysis.loudness.integratedLufs, loaded.target.envelope));
     if (opts.plot) process.stdout.write(`\nPlot written to ${opts.plot}\n`);

@@ -83,9 +83,12 @@ export class Stft {
   readonly hop: number;
   private readonly fft: Fft;
   private readonly window: Float64Array;
-  // History interleaved as [m0, s0, m1, s1, ...] (the FFT's complex layout), so that windowing
-  // and packing are one multiply over contiguous memory by the window repeated per pair.
+  // The last N samples, interleaved as [m0, s0, m1, s1, ...] (the FFT's complex layout) in a ring
+  // (no shifting after a frame), so that windowing and packing are two multiplies over contiguous
+  // memory by the window repeated per pair.
   private readonly hist: Float64Array;
+  /** Ring position (samples) where the next sample is written; the oldest sample when the ring is full. */
+  private write = 0;
   private readonly window2: Float64Array;
   private readonly packed: Float64Array;
   private readonly spectrum: Float64Array;
@@ -126,8 +129,9 @@ export class Stft {
     const h = this.hist;
     let pos = 0;
     while (pos < length) {
-      const n = Math.min(N - this.fill, length - pos);
-      let f = 2 * this.fill;
+      // Up to the end of the frame, of the block, or of the ring, whichever comes first.
+      const n = Math.min(N - this.fill, length - pos, N - this.write);
+      let f = 2 * this.write;
       const end = pos + n;
       if (right) {
         for (let i = pos; i < end; i++, f += 2) {
@@ -144,10 +148,10 @@ export class Stft {
       }
       this.fill += n;
       this.consumed += n;
+      this.write = (this.write + n) % N;
       pos = end;
       if (this.fill === N) {
         this.emit(sink);
-        h.copyWithin(0, 2 * this.hop, 2 * N);
         this.fill = N - this.hop;
       }
     }
@@ -158,6 +162,7 @@ export class Stft {
     this.fill = 0;
     this.consumed = 0;
     this.frames = 0;
+    this.write = 0;
     this.hist.fill(0);
   }
 
@@ -166,7 +171,10 @@ export class Stft {
     const w = this.window2;
     const z = this.packed;
     const h = this.hist;
-    for (let i = 0; i < 2 * N; i++) z[i] = h[i] * w[i];
+    // The ring is full: the frame's first sample is the oldest, at the write position.
+    const split = 2 * (N - this.write);
+    for (let i = 0, t = 2 * this.write; i < split; i++, t++) z[i] = h[t] * w[i];
+    for (let i = split, t = 0; i < 2 * N; i++, t++) z[i] = h[t] * w[i];
     this.fft.forward(z, this.spectrum);
     this.separate();
     // A frame whose side samples are all exactly zero (mono, identical channels) gets an exactly
@@ -195,8 +203,8 @@ export class Stft {
     const c = this.scale;
     const keep = this.keepComplex;
     for (let k = 0; k <= half; k++) {
-      // Bin 0 and N/2 pair with themselves (index 2N wraps to 0).
-      const j = (2 * (N - k)) % (2 * N);
+      // Bin 0 and N/2 pair with themselves (bin N is bin 0). No modulo: it is an integer division.
+      const j = k === 0 ? 0 : 2 * (N - k);
       const a = Z[2 * k], b = Z[2 * k + 1], cr = Z[j], d = Z[j + 1];
       const mr = (a + cr) * 0.5, mi = (b - d) * 0.5, sr = (b + d) * 0.5, si = (cr - a) * 0.5;
       if (keep) { midRe[k] = mr; midIm[k] = mi; sideRe[k] = sr; sideIm[k] = si; }
@@ -287,7 +295,7 @@ export class PairedStft {
     const p = this.power;
     const q = this.second;
     for (let k = 0; k <= half; k++) {
-      const j = (2 * (N - k)) % (2 * N);
+      const j = k === 0 ? 0 : 2 * (N - k);
       const a = Z[2 * k], b = Z[2 * k + 1], cr = Z[j], d = Z[j + 1];
       const ar = a + cr, ai = b - d, br = b + d, bi = cr - a;
       p[k] = (ar * ar + ai * ai) * 0.25 * c;

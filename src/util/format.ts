@@ -21,3 +21,12 @@ export function fmtDuration(sec: number | null): string {
 export function pad(text: string, width: number, right = false): string {
   return right ? text.padStart(width) : text.padEnd(width);
 }
+
+/**
+ * JSON for people and programs: numbers rounded to `decimals` places (3 gives the 0.001 LU/dB
+ * resolution ffmpeg's meter prints; figures are not more accurate than that).
+ */
+export function toJson(value: unknown, decimals = 3): string {
+  const k = 10 ** decimals;
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v) ? Math.round(v * k) / k : v), 2);
+}

@@ -66,19 +66,22 @@ export function drawBandPanel(spec: BandPanelSpec): string {
   const out: string[] = [];
   out.push(el('rect', { x: r.x, y: r.y, width: r.w, height: r.h, fill: COLOURS.panel, stroke: COLOURS.axis, 'stroke-width': 1 }));
   if (spec.regions) {
-    REGIONS.forEach(([name, lo, hi], i) => {
+    REGIONS.forEach(([, lo, hi], i) => {
       if (i % 2 === 1) out.push(el('rect', { x: x(lo), y: r.y, width: x(hi) - x(lo), height: r.h, fill: '#f1f4f7' }));
-      out.push(text((x(lo) + x(hi)) / 2, r.y + 13, name, { 'font-size': 11, fill: COLOURS.muted, 'text-anchor': 'middle' }));
     });
   }
-  // Outside bands: a tint over the band's own 1/3 octave, under everything else.
+  // Outside bands: a tint over their 1/3 octaves (neighbours merged into one span), under everything else.
   for (const { rows, style } of spec.series) {
     if (!style.markOutside) continue;
-    for (const row of rows) {
-      if (row.inside !== false || row.centerHz === undefined) continue;
-      const x0 = Math.max(r.x, x(row.centerHz / THIRD));
-      const x1 = Math.min(r.x + r.w, x(row.centerHz * THIRD));
+    for (const [lo, hi] of outsideSpans(rows)) {
+      const x0 = Math.max(r.x, x(lo));
+      const x1 = Math.min(r.x + r.w, x(hi));
       out.push(el('rect', { x: x0, y: r.y, width: x1 - x0, height: r.h, fill: COLOURS.alertFill }));
+    }
+  }
+  if (spec.regions) {
+    for (const [name, lo, hi] of REGIONS) {
+      out.push(text((x(lo) + x(hi)) / 2, r.y + 13, name, { 'font-size': 11, fill: COLOURS.muted, 'text-anchor': 'middle' }));
     }
   }
   const grid: string[] = [];
@@ -113,6 +116,9 @@ export function drawBandPanel(spec: BandPanelSpec): string {
     const at = (pick: (row: FeatureComparison) => number | null) =>
       sorted.map((row, i): [number, number] | null => (pick(row) === null ? null : [xs[i], y(pick(row)!)]));
     anyValue ||= sorted.some((row) => row.mix !== null || row.mean !== null);
+    // The tolerance that still counts as inside, as a paler halo, so every ringed point lies outside all shading.
+    const widen = (v: number | null, row: FeatureComparison, sign: number) => (v === null ? null : y(v + sign * row.tolerance));
+    data.push(el('path', { 'data-series': `${style.id}-tolerance`, d: gappedBand(xs, sorted.map((row) => widen(row.min, row, -1)), sorted.map((row) => widen(row.max, row, 1))), fill: style.fill, 'fill-opacity': style.fillOpacity * 0.4, stroke: 'none' }));
     data.push(el('path', { 'data-series': `${style.id}-range`, d: gappedBand(xs, sorted.map((row) => yOf(row.min)), sorted.map((row) => yOf(row.max))), fill: style.fill, 'fill-opacity': style.fillOpacity, stroke: 'none' }));
     data.push(el('path', { 'data-series': `${style.id}-mean`, d: gappedLine(at((row) => row.mean)), fill: 'none', stroke: style.meanColour, 'stroke-width': 1.5, 'stroke-dasharray': '6 4' }));
     data.push(el('path', { 'data-series': `${style.id}-mix`, d: gappedLine(at((row) => row.mix)), fill: 'none', stroke: style.mixColour, 'stroke-width': style.mixWidth, 'stroke-linejoin': 'round', 'stroke-linecap': 'round' }));
@@ -134,6 +140,25 @@ export function drawBandPanel(spec: BandPanelSpec): string {
     'data-x-domain': `${X_DOMAIN_HZ[0]} ${X_DOMAIN_HZ[1]}`,
     'data-y-domain': `${yDomain[0]} ${yDomain[1]}`,
   }, out.join(''));
+}
+
+/** Frequency spans (Hz) covered by runs of adjacent bands where the mix is outside. */
+function outsideSpans(rows: FeatureComparison[]): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  const sorted = rows.filter((row) => row.centerHz !== undefined).sort((a, b) => a.centerHz! - b.centerHz!);
+  let open = false;
+  for (const row of sorted) {
+    if (row.inside !== false) {
+      open = false;
+      continue;
+    }
+    const lo = row.centerHz! / THIRD;
+    const hi = row.centerHz! * THIRD;
+    if (open) spans[spans.length - 1][1] = hi;
+    else spans.push([lo, hi]);
+    open = true;
+  }
+  return spans;
 }
 
 /**

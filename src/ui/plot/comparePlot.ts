@@ -25,7 +25,7 @@ export const PLOT_LAYOUT: Readonly<Record<'tonal' | 'width' | 'correlation' | 'l
   tonal: { x: 80, y: 138, w: 1090, h: 282 },
   width: { x: 80, y: 496, w: 500, h: 180 },
   correlation: { x: 80, y: 730, w: 500, h: 120 },
-  levels: { x: 668, y: 496, w: 502, h: 392 },
+  levels: { x: 650, y: 496, w: 530, h: 392 },
 };
 
 const MID_STYLE: BandSeriesStyle = {
@@ -90,7 +90,7 @@ export function renderComparePlot(input: ComparePlotInput): string {
     }),
     legend(24, 100, envelopeName),
     drawBandPanel({
-      id: 'tonal', title: 'Tonal balance (mid, and side in purple)', yLabel: 'level re loudness, dB', unit: 'dB', rect: L.tonal,
+      id: 'tonal', title: 'Tonal balance: mid (black) and side (purple)', yLabel: 'level re loudness, dB', unit: 'dB', rect: L.tonal,
       yDomain: tonalY.domain, yStep: tonalY.step, yDecimals: 0, xTickLabels: true, regions: true,
       series: [{ rows: side, style: SIDE_STYLE }, { rows: mid, style: MID_STYLE }],
       emptyNote: 'no tonal balance measured',

@@ -47,8 +47,9 @@ export const RANGE_GROUPS: RangeGroup[] = [
   },
 ];
 
-const LABEL_W = 168;
-const BAR_W = 160;
+const LABEL_W = 158;
+const BAR_W = 168;
+const MIX_W = 92;
 const HEADING_H = 22;
 
 /** A unit as people read it next to a number ('ratio' reads as nothing). */
@@ -70,8 +71,14 @@ export function drawRangePanel(rect: Rect, comparisons: FeatureComparison[], tit
   const rowH = nRows ? Math.min(30, (rect.h - groups.length * HEADING_H) / nRows) : 30;
   const out: string[] = [text(rect.x, rect.y - 9, title, { 'font-size': 15, 'font-weight': 'bold', fill: COLOURS.text })];
   let y = rect.y;
+  const vx = rect.x + LABEL_W + BAR_W + 10;
+  const head = { 'font-size': 11, 'font-weight': 'bold', fill: COLOURS.muted };
+  if (nRows > 0) {
+    out.push(text(rect.x + LABEL_W + BAR_W / 2, y + 15, 'refs range, mean, mix', { ...head, 'font-weight': undefined, 'text-anchor': 'middle' }));
+    out.push(text(vx + MIX_W, y + 15, 'mix', { ...head, 'text-anchor': 'end' }), text(vx + MIX_W + 12, y + 15, 'refs', head));
+  }
   for (const g of groups) {
-    out.push(text(rect.x, y + 15, g.title.toUpperCase(), { 'font-size': 11, 'font-weight': 'bold', fill: COLOURS.muted, 'letter-spacing': 1 }));
+    out.push(text(rect.x, y + 15, g.title.toUpperCase(), { ...head, 'letter-spacing': 1 }));
     out.push(el('line', { x1: rect.x, x2: rect.x + rect.w, y1: y + HEADING_H - 3, y2: y + HEADING_H - 3, stroke: COLOURS.grid, 'stroke-width': 1 }));
     y += HEADING_H;
     for (const spec of g.rows) {
@@ -113,14 +120,14 @@ function drawRow(r: Rect, c: FeatureComparison, spec: RangeRowSpec): string {
     out.push(el('circle', { 'data-mix': c.feature, cx: x(c.mix), cy: mid, r: 5.5, fill: outside ? COLOURS.alert : COLOURS.mix, stroke: '#ffffff', 'stroke-width': 1.5 }));
   }
 
-  const vx = bx + BAR_W + 14;
+  const vx = bx + BAR_W + 10;
   const mixText = c.mix === null ? 'n/a' : `${fmtNum(c.mix, spec.decimals)}${unit}`;
-  out.push(text(vx, mid + 4, mixText, { 'font-weight': 'bold', fill: outside ? COLOURS.alert : COLOURS.text }));
+  out.push(text(vx + MIX_W, mid + 4, mixText, { 'text-anchor': 'end', 'font-weight': 'bold', fill: outside ? COLOURS.alert : COLOURS.text }));
   const refText = c.min === null || c.max === null
-    ? 'refs n/a'
+    ? 'n/a'
     : c.max - c.min < 10 ** -spec.decimals
-      ? `refs ${fmtNum(c.mean ?? c.min, spec.decimals)}`
-      : `refs ${fmtNum(c.min, spec.decimals)} \u2026 ${fmtNum(c.max, spec.decimals)}`;
-  out.push(text(vx + 92, mid + 4, refText, { fill: COLOURS.muted, 'font-size': 11 }));
+      ? fmtNum(c.mean ?? c.min, spec.decimals)
+      : `${fmtNum(c.min, spec.decimals)} \u2026 ${fmtNum(c.max, spec.decimals)}`;
+  out.push(text(vx + MIX_W + 12, mid + 4, refText, { fill: COLOURS.muted, 'font-size': 11 }));
   return el('g', { 'data-row': c.feature, 'data-inside': String(c.inside) }, out.join(''));
 }
