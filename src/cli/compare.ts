@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { compareToTarget, type FeatureComparison } from '../reference/compare.js';
 import { featureLabel, formatValue, severity } from '../reference/labels.js';
 import { analyzeWithProgress, loadReferences } from '../reference/references.js';
@@ -35,7 +36,7 @@ export async function runCompare(mixFile: string, opts: CompareOptions): Promise
 
   if (opts.plot) {
     const { renderComparePlot, writePlot } = await import('../ui/plot/comparePlot.js');
-    const svg = renderComparePlot({ mixName: mixFile, referenceNames: loaded.target.references.map((r) => r.file), comparisons, target: loaded.target });
+    const svg = renderComparePlot({ mixName: path.basename(mixFile), referenceNames: loaded.target.references.map((r) => path.basename(r.file)), comparisons, target: loaded.target });
     await writePlot(opts.plot, svg);
   }
 

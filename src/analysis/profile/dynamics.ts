@@ -1,7 +1,7 @@
-import { CrestAnalyzer, type CrestReading } from './crest.js';
+import type { CrestReading } from './crest.js';
 import { round } from './db.js';
 import { shortTermPercentiles, type ShortTermPercentiles } from './shortTerm.js';
-import { TransientAnalyzer } from './transients.js';
+import type { TransientReading } from './transients.js';
 
 /**
  * Loudness figures handed in at read time from the BS.1770 meter (src/analysis/loudness.ts);
@@ -38,37 +38,19 @@ export interface DynamicsReading extends CrestReading {
   shortTermPeakSpreadLu: number | null;
 }
 
-/** Time-domain dynamics (crest, peak density, transients) plus the meter's figures at read time. */
-export class DynamicsAnalyzer {
-  private readonly crest: CrestAnalyzer;
-  private readonly transients: TransientAnalyzer;
-
-  /** At `sampleRate` Hz. */
-  constructor(sampleRate: number) {
-    this.crest = new CrestAnalyzer(sampleRate);
-    this.transients = new TransientAnalyzer(sampleRate);
-  }
-
-  /** Feeds `length` samples of left (or mono) and right (null for mono). Allocates nothing. */
-  process(left: Float32Array, right: Float32Array | null, length = left.length): void {
-    this.crest.process(left, right, length);
-    this.transients.process(left, right, length);
-  }
-
-  /** A fresh reading; `loudness` adds the meter's figures (null fields when absent). */
-  read(loudness?: LoudnessInputs): DynamicsReading {
-    const shortTerm = loudness ? shortTermPercentiles(loudness.shortTermHistory) : null;
-    const finite = (x: number | null | undefined): number | null =>
-      x === null || x === undefined || !Number.isFinite(x) ? null : round(x);
-    return {
-      ...this.crest.read(),
-      transientsPerSec: this.transients.read().onsetsPerSec,
-      integratedLufs: finite(loudness?.integratedLufs),
-      loudnessRangeLu: finite(loudness?.loudnessRangeLu),
-      plrDb: finite(loudness?.plrDb),
-      psrDb: finite(loudness?.psrDb),
-      shortTerm,
-      shortTermPeakSpreadLu: shortTerm ? round(shortTerm.p95Lufs - shortTerm.p50Lufs) : null,
-    };
-  }
+/** The dynamics section from the crest and onset readings, plus the meter's figures when given (null fields when absent). */
+export function dynamicsReading(crest: CrestReading, transients: TransientReading, loudness?: LoudnessInputs): DynamicsReading {
+  const shortTerm = loudness ? shortTermPercentiles(loudness.shortTermHistory) : null;
+  const finite = (x: number | null | undefined): number | null =>
+    x === null || x === undefined || !Number.isFinite(x) ? null : round(x);
+  return {
+    ...crest,
+    transientsPerSec: transients.onsetsPerSec,
+    integratedLufs: finite(loudness?.integratedLufs),
+    loudnessRangeLu: finite(loudness?.loudnessRangeLu),
+    plrDb: finite(loudness?.plrDb),
+    psrDb: finite(loudness?.psrDb),
+    shortTerm,
+    shortTermPeakSpreadLu: shortTerm ? round(shortTerm.p95Lufs - shortTerm.p50Lufs) : null,
+  };
 }

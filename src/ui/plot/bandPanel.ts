@@ -70,13 +70,16 @@ export function drawBandPanel(spec: BandPanelSpec): string {
       if (i % 2 === 1) out.push(el('rect', { x: x(lo), y: r.y, width: x(hi) - x(lo), height: r.h, fill: '#f1f4f7' }));
     });
   }
-  // Outside bands: a tint over their 1/3 octaves (neighbours merged into one span), under everything else.
+  // Outside bands: a faint tint over their 1/3 octaves (neighbours merged) and a red strip along
+  // the bottom, so the spans read at a glance even when most of the spectrum is outside.
+  const strips: string[] = [];
   for (const { rows, style } of spec.series) {
     if (!style.markOutside) continue;
     for (const [lo, hi] of outsideSpans(rows)) {
       const x0 = Math.max(r.x, x(lo));
       const x1 = Math.min(r.x + r.w, x(hi));
-      out.push(el('rect', { x: x0, y: r.y, width: x1 - x0, height: r.h, fill: COLOURS.alertFill }));
+      out.push(el('rect', { x: x0, y: r.y, width: x1 - x0, height: r.h, fill: COLOURS.alertTint }));
+      strips.push(el('rect', { 'data-outside-span': `${Math.round(lo)}-${Math.round(hi)}`, x: x0, y: r.y + r.h - 5, width: x1 - x0, height: 5, fill: COLOURS.alert, 'fill-opacity': 0.75 }));
     }
   }
   if (spec.regions) {
@@ -123,6 +126,7 @@ export function drawBandPanel(spec: BandPanelSpec): string {
     data.push(el('path', { 'data-series': `${style.id}-mean`, d: gappedLine(at((row) => row.mean)), fill: 'none', stroke: style.meanColour, 'stroke-width': 1.5, 'stroke-dasharray': '6 4' }));
     data.push(el('path', { 'data-series': `${style.id}-mix`, d: gappedLine(at((row) => row.mix)), fill: 'none', stroke: style.mixColour, 'stroke-width': style.mixWidth, 'stroke-linejoin': 'round', 'stroke-linecap': 'round' }));
     sorted.forEach((row, i) => {
+      if (row.mix !== null && !inY(row.mix)) marks.push(offScale(xs[i], row.mix < yDomain[0], r, style.mixColour, row.feature));
       if (row.mix === null || !inY(row.mix)) return;
       marks.push(el('circle', { cx: xs[i], cy: y(row.mix), r: style.mixWidth + 0.5, fill: style.mixColour }));
       if (style.markOutside && row.inside === false) {
@@ -132,7 +136,7 @@ export function drawBandPanel(spec: BandPanelSpec): string {
     marks.push(deviationLabels(sorted, style, spec, x, y));
   }
   out.push(el('clipPath', { id: clipId }, el('rect', { x: r.x - 8, y: r.y, width: r.w + 16, height: r.h })));
-  out.push(el('g', { 'clip-path': `url(#${clipId})` }, data.join('') + marks.join('')));
+  out.push(el('g', { 'clip-path': `url(#${clipId})` }, data.join('') + strips.join('') + marks.join('')));
   if (!anyValue) out.push(text(r.x + r.w / 2, r.y + r.h / 2, spec.emptyNote, { 'text-anchor': 'middle', 'font-size': 13, fill: COLOURS.muted }));
   return el('g', {
     'data-panel': spec.id,
@@ -140,6 +144,13 @@ export function drawBandPanel(spec: BandPanelSpec): string {
     'data-x-domain': `${X_DOMAIN_HZ[0]} ${X_DOMAIN_HZ[1]}`,
     'data-y-domain': `${yDomain[0]} ${yDomain[1]}`,
   }, out.join(''));
+}
+
+/** A small triangle on the frame edge where the mix lies beyond the scale (pointing the way it went). */
+function offScale(cx: number, below: boolean, r: Rect, colour: string, feature: string): string {
+  const tip = below ? r.y + r.h - 7 : r.y + 1;
+  const base = below ? tip - 8 : tip + 8;
+  return el('path', { 'data-offscale': feature, d: `M${coord(cx - 5)} ${coord(base)}L${coord(cx + 5)} ${coord(base)}L${coord(cx)} ${coord(tip)}Z`, fill: colour });
 }
 
 /** Frequency spans (Hz) covered by runs of adjacent bands where the mix is outside. */
@@ -184,8 +195,12 @@ function deviationLabels(
     const label = `${fmtNum(row.deltaFromMean!, 1, true)} ${spec.unit}`;
     const half = textWidth(label, 12) / 2;
     const cx = Math.min(r.x + r.w - half - 2, Math.max(r.x + half + 2, x(row.centerHz!)));
-    const above = row.outsideBy! > 0;
-    const ly = Math.min(r.y + r.h - 6, Math.max(r.y + 28, y(row.mix!) + (above ? -12 : 22)));
+    // Beside the point on the side it deviates to; flipped when that side has no room.
+    const top = r.y + 28;
+    const bottom = r.y + r.h - 8;
+    const up = y(row.mix!) - 12;
+    const down = y(row.mix!) + 22;
+    const ly = row.outsideBy! > 0 ? (up >= top ? up : down) : (down <= bottom ? down : up);
     return text(cx, ly, label, {
       'data-deviation': row.feature, 'text-anchor': 'middle', 'font-size': 12, 'font-weight': 'bold',
       fill: COLOURS.alert, stroke: '#ffffff', 'stroke-width': 3, 'paint-order': 'stroke', 'stroke-linejoin': 'round',

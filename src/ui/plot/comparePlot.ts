@@ -2,6 +2,7 @@ import type { FeatureComparison } from '../../reference/compare.js';
 import type { ReferenceTarget } from '../../reference/target.js';
 import { drawBandPanel, type BandSeriesStyle } from './bandPanel.js';
 import { drawRangePanel } from './rangePanel.js';
+/** Writes the rendered plot as .svg or .png (re-exported for the CLI). */
 export { writePlot } from './writePlot.js';
 import { COLOURS, FONT_FAMILY, el, esc, niceDomain, text, textWidth, type Rect } from './svg.js';
 
@@ -15,9 +16,9 @@ export interface ComparePlotInput {
   target: ReferenceTarget;
 }
 
-/** Size of the picture, px. */
+/** Width of the picture, px. */
 export const PLOT_WIDTH = 1200;
-/** Size of the picture, px. */
+/** Height of the picture, px. */
 export const PLOT_HEIGHT = 900;
 
 /** Where each panel's plotting area lies (px); the axes and labels sit around these rectangles. */
@@ -85,7 +86,7 @@ export function renderComparePlot(input: ComparePlotInput): string {
     text(24, 57, fit(`References: ${input.referenceNames.join(', ') || 'none named'}`, PLOT_WIDTH - 48, 13), {
       'font-size': 13, fill: COLOURS.text,
     }),
-    text(24, 77, `Envelope: ${envelopeName} of the references. Band levels: 1/3 octave, dB relative to each track's own loudness, so tracks at any level compare.`, {
+    text(24, 77, `Shading: ${envelopeName} of the references, paler edge = tolerance still counted as inside. Band levels: 1/3 octave, dB relative to each track's own loudness.`, {
       'font-size': 12, fill: COLOURS.muted,
     }),
     legend(24, 100, envelopeName),
@@ -124,9 +125,10 @@ function legend(x0: number, y: number, envelopeName: string): string {
     [el('line', { x1: 0, x2: 22, y1: 0, y2: 0, stroke: COLOURS.mix, 'stroke-width': 2.5 }) + el('circle', { cx: 11, cy: 0, r: 3, fill: COLOURS.mix }), 'Mix'],
     [el('rect', { x: 0, y: -6, width: 22, height: 12, fill: COLOURS.refFill, 'fill-opacity': 0.55 }), `References (${envelopeName})`],
     [el('line', { x1: 0, x2: 22, y1: 0, y2: 0, stroke: COLOURS.refMean, 'stroke-width': 1.5, 'stroke-dasharray': '6 4' }), 'Reference mean'],
-    [el('rect', { x: 0, y: -7, width: 22, height: 14, fill: COLOURS.alertFill }) + el('circle', { cx: 11, cy: 0, r: 5, fill: 'none', stroke: COLOURS.alert, 'stroke-width': 2 }), 'Mix outside the references'],
-    [el('text', { x: 11, y: 4, 'text-anchor': 'middle', 'font-size': 11, 'font-weight': 'bold', fill: COLOURS.alert }, '+dB'), 'Mix minus reference mean'],
-    [el('line', { x1: 0, x2: 22, y1: 0, y2: 0, stroke: COLOURS.sideMix, 'stroke-width': 1.5 }) + el('rect', { x: 0, y: -5, width: 22, height: 10, fill: COLOURS.sideFill, 'fill-opacity': 0.5 }), 'Side: mix, references'],
+    [el('rect', { x: 0, y: -7, width: 22, height: 14, fill: COLOURS.alertTint }) + el('rect', { x: 0, y: 4, width: 22, height: 4, fill: COLOURS.alert, 'fill-opacity': 0.75 }) + el('circle', { cx: 11, cy: 0, r: 5, fill: 'none', stroke: COLOURS.alert, 'stroke-width': 2 }), 'Mix outside the refs'],
+    [el('text', { x: 11, y: 4, 'text-anchor': 'middle', 'font-size': 11, 'font-weight': 'bold', fill: COLOURS.alert }, '+dB'), 'Mix minus ref mean'],
+    [el('path', { d: 'M6 -4L16 -4L11 4Z', fill: COLOURS.mix }), 'Beyond the scale'],
+    [el('line', { x1: 0, x2: 22, y1: 0, y2: 0, stroke: COLOURS.sideMix, 'stroke-width': 1.5 }) + el('rect', { x: 0, y: -5, width: 22, height: 10, fill: COLOURS.sideFill, 'fill-opacity': 0.5 }), 'Side: mix, refs'],
   ];
   let x = x0;
   const parts: string[] = [];

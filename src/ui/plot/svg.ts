@@ -31,6 +31,7 @@ export const COLOURS = {
   sideMean: '#7a4fa3',
   alert: '#d1242f',
   alertFill: '#fde8e8',
+  alertTint: '#fff2f2',
   panel: '#fbfcfd',
 } as const;
 
@@ -143,7 +144,7 @@ export function gappedBand(xs: number[], lo: Array<number | null>, hi: Array<num
   return shapes.join(' ');
 }
 
-/** Grid-friendly bounds and step covering `values` (plus `pad` either side), spanning minSpan..maxSpan. */
+/** Grid-aligned bounds and step covering `values` (plus `pad` either side), at least minSpan and at most maxSpan wide (the top wins). */
 export function niceDomain(
   values: number[],
   opts: { pad: number; minSpan: number; maxSpan: number; steps: number[]; maxTicks: number; fallback: [number, number] },
@@ -165,7 +166,10 @@ export function niceDomain(
       break;
     }
   }
-  return { domain: [Math.floor(lo / step) * step, Math.ceil(hi / step) * step], step };
+  const top = Math.ceil(hi / step) * step;
+  // Rounding out to the grid must not stretch the span past maxSpan either.
+  const bottom = Math.max(Math.floor(lo / step) * step, top - Math.floor(opts.maxSpan / step) * step);
+  return { domain: [bottom + 0, top + 0], step }; // + 0: no negative zero
 }
 
 /** Approximate rendered width of `s` at `sizePx` in DejaVu Sans (mean advance about 0.6 em). */

@@ -12,7 +12,7 @@ export const PLOT_EXTENSIONS = ['.svg', '.png'] as const;
  */
 export async function writePlot(path: string, svg: string): Promise<void> {
   const ext = extname(path).toLowerCase();
-  if (ext !== '.svg' && ext !== '.png') {
+  if (!(PLOT_EXTENSIONS as readonly string[]).includes(ext)) {
     throw new AmaError('BAD_OPTION', `--plot must name an .svg or .png file, got "${path}"; use e.g. --plot compare.png`);
   }
   const bytes = ext === '.svg' ? Buffer.from(svg, 'utf8') : await svgToPng(svg);
