@@ -37,10 +37,24 @@ export function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv 
 
 /** Median of the wall times of `runs` repetitions (the first run also warms the page cache). */
 export async function medianTiming(runs: number, fn: () => Promise<Timing>): Promise<Timing> {
-  const all: Timing[] = [];
-  for (let i = 0; i < runs; i++) all.push(await fn());
-  all.sort((a, b) => a.wallSec - b.wallSec);
-  return all[Math.floor(all.length / 2)];
+  const [median] = await interleavedMedians(runs, [fn]);
+  return median;
+}
+
+/**
+ * Runs each command `runs` times, taking turns (A B C A B C ...), and returns the run of median wall
+ * time of each: on a shared machine, background load then falls on all of them alike.
+ */
+export async function interleavedMedians(runs: number, fns: Array<() => Promise<Timing>>): Promise<Timing[]> {
+  const all: Timing[][] = fns.map(() => []);
+  for (let i = 0; i < runs; i++) for (let j = 0; j < fns.length; j++) all[j].push(await fns[j]());
+  return all.map((t) => t.sort((a, b) => a.wallSec - b.wallSec)[Math.floor(t.length / 2)]);
+}
+
+/** Writes this process's ama-stats line (peak RSS, CPU time) to stderr, as the CLI does under AMA_STATS. */
+export function writeStats(): void {
+  const u = process.resourceUsage();
+  process.stderr.write(`ama-stats ${JSON.stringify({ maxRssMb: u.maxRSS / 1024, userMs: u.userCPUTime / 1000, systemMs: u.systemCPUTime / 1000 })}\n`);
 }
 
 /** Prints a section heading. */

@@ -42,14 +42,14 @@ export const ANALYSIS_VERSION = 'loudness-1/profile-1';
 export type ProfileThreading = 'auto' | 'inline' | 'worker';
 
 /** Files shorter than this are analysed in one thread: starting a worker costs more than it saves, s. */
-export const WORKER_MIN_SEC = 20;
+export const WORKER_MIN_SEC = 30;
 
 /**
  * Parts of the profile that stay on the calling thread, beside decoding and the loudness meter, when
  * a worker takes the others (the long STFT and the onset detector). Measured on a 10-minute 48 kHz
  * stereo WAV on 2 cores, this balances the two threads best.
  */
-const CALLER_PARTS: readonly ProfilePart[] = ['crest'];
+const CALLER_PARTS: readonly ProfilePart[] = ['crest', 'transients'];
 
 /**
  * Decodes a file as a stream and runs the loudness meter (and the profile analyzers) over it, in one
