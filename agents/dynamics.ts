@@ -1,6 +1,6 @@
 import type { FeatureComparison } from '../src/reference/compare.js';
 import { comparison, confidenceFrom, round, withPrediction } from '../src/suggest/agentKit.js';
-import { compressorEffect } from '../src/suggest/predict.js';
+import { compressorEffect, gainReductionDb, SLOW_ATTACK_MS } from '../src/suggest/predict.js';
 import type { Agent, AgentInput, AgentOptions, AgentReport, ParamsByKind, Suggestion } from '../src/suggest/types.js';
 
 /**
@@ -119,8 +119,8 @@ function evaluate(input: AgentInput, o: AgentOptions): AgentReport {
     const lra = get('loudnessRangeLu');
     if (lra && lra.outsideBy! > 0 && median !== null && dy.shortTerm) {
       const gap = lra.deltaFromMean!;
-      const params: ParamsByKind['compressor'] = { thresholdDb: round(median, 1), ratio: gap > 4 ? 3 : 2, attackMs: 30, releaseMs: 400, kneeDb: 10, makeupDb: 0 };
-      params.makeupDb = round(compressorEffect(peak ?? median, median, params).bodyDb, 1);
+      const params: ParamsByKind['compressor'] = { thresholdDb: round(median, 1), ratio: gap > 4 ? 3 : 2, attackMs: SLOW_ATTACK_MS, releaseMs: 400, kneeDb: 10, makeupDb: 0 };
+      params.makeupDb = round(gainReductionDb(median, params.thresholdDb, params.ratio, params.kneeDb), 1);
       const s: Suggestion = {
         key: 'dynamics:master:leveller', agent: 'dynamics', scope: 'master', kind: 'compressor', params,
         confidence: confidenceFrom(lra.outsideBy!, 2, lra.max! - lra.min!, 4, n),

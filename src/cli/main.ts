@@ -3,8 +3,10 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { AmaError, errorMessage } from '../util/errors.js';
 import { runAnalyze } from './analyze.js';
+import { runApply, type ApplyCliOptions } from './apply.js';
 import { runCompare } from './compare.js';
 import { runDemo } from './demo.js';
+import { runSuggest, type SuggestCliOptions } from './suggest.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../../package.json') as { version: string };
@@ -34,6 +36,35 @@ export function buildCli(setExit: (code: number) => void): Command {
     .option('--json', 'print JSON: a features array of { feature, unit, mix, mean, min, max, inside }')
     .option('--plot <out>', 'draw the comparison to OUT.svg or OUT.png')
     .action(async (mix: string, opts: { ref: string[]; json?: boolean; plot?: string }) => setExit(await runCompare(mix, opts)));
+
+  program
+    .command('suggest')
+    .description('Propose moves (EQ, dynamics, stereo, tonal, loudness) that bring a mix toward 2-3 reference tracks')
+    .argument('<mix>', 'the mix (any format ama analyze reads)')
+    .requiredOption('--ref <file>', 'a reference track (repeat: --ref A --ref B [--ref C])', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--json', 'print JSON: { version, suggestions: [{ key, agent, scope, kind, params, confidence, rationale, ... }], within, notes, distance }')
+    .option('--amount <pct>', 'how much of each move to propose, 0-100 % (default 100)')
+    .option('--only <agents>', 'run only these agents, comma-separated: eq, tonal, dynamics, stereo, loudness')
+    .option('--target-lufs <lufs>', "loudness target, -40..0 LUFS (default: the references' mean)")
+    .option('--ceiling <dbtp>', 'true-peak ceiling, -12..0 dBTP (default -1)')
+    .option('--max-eq-bands <n>', 'most EQ bands to propose, 1-12 (default 6)')
+    .option('--max-eq-gain <db>', 'largest EQ band gain, 0.5-18 dB (default 6)')
+    .action(async (mix: string, opts: SuggestCliOptions) => setExit(await runSuggest(mix, opts)));
+
+  program
+    .command('apply')
+    .description('Render the proposals onto the mix with ama\'s own DSP, to listen before touching the session; prints the distance to the target before and after')
+    .argument('<mix>', 'the mix (any format ama analyze reads)')
+    .requiredOption('--ref <file>', 'a reference track (repeat: --ref A --ref B [--ref C])', (v: string, prev: string[] = []) => [...prev, v])
+    .requiredOption('-o, --out <file>', 'the rendered preview, a WAV file (the mix\'s sample rate and channels, 32-bit float)')
+    .option('--json', 'print JSON: { version, out, suggestions, stages, notes, loudness, distance: { before, after } }')
+    .option('--amount <pct>', 'how much of each move to render, 0-100 % (default 100)')
+    .option('--only <agents>', 'use only these agents, comma-separated: eq, tonal, dynamics, stereo, loudness')
+    .option('--target-lufs <lufs>', "loudness target, -40..0 LUFS (default: the references' mean)")
+    .option('--ceiling <dbtp>', 'true-peak ceiling, -12..0 dBTP (default -1)')
+    .option('--max-eq-bands <n>', 'most EQ bands, 1-12 (default 6)')
+    .option('--max-eq-gain <db>', 'largest EQ band gain, 0.5-18 dB (default 6)')
+    .action(async (mix: string, opts: ApplyCliOptions) => setExit(await runApply(mix, opts)));
 
   program
     .command('demo')

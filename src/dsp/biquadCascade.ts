@@ -39,6 +39,37 @@ export class BiquadCascade {
     for (let i = 0; i < state.length; i++) if (Math.abs(state[i]) < FLUSH) state[i] = 0;
   }
 
+  /**
+   * Filters two channels in place, as process() on each (same state layout: a section's input
+   * history is the previous section's output history, so either method can continue the other):
+   * one section at a time over both channels, whose independent recursions overlap, about twice the
+   * speed of two process() calls.
+   */
+  processStereo(x: Float64Array, y: Float64Array, stX: Float64Array, stY: Float64Array, n: number): void {
+    const c = this.c;
+    for (let s = 0; s < this.sections; s++) {
+      const k = 5 * s, o = 4 * s;
+      const b0 = c[k], b1 = c[k + 1], b2 = c[k + 2], a1 = c[k + 3], a2 = c[k + 4];
+      let x1 = stX[o], x2 = stX[o + 1], y1 = stX[o + 2], y2 = stX[o + 3];
+      let p1 = stY[o], p2 = stY[o + 1], q1 = stY[o + 2], q2 = stY[o + 3];
+      for (let i = 0; i < n; i++) {
+        const v = x[i], w = y[i];
+        const u = (b0 * v + b1 * x1 + b2 * x2 - a2 * y2) - a1 * y1;
+        const r = (b0 * w + b1 * p1 + b2 * p2 - a2 * q2) - a1 * q1;
+        x2 = x1; x1 = v; y2 = y1; y1 = u;
+        p2 = p1; p1 = w; q2 = q1; q1 = r;
+        x[i] = u;
+        y[i] = r;
+      }
+      stX[o] = x1; stX[o + 1] = x2; stX[o + 2] = y1; stX[o + 3] = y2;
+      stY[o] = p1; stY[o + 1] = p2; stY[o + 2] = q1; stY[o + 3] = q2;
+    }
+    for (let i = 0; i < stX.length; i++) {
+      if (Math.abs(stX[i]) < FLUSH) stX[i] = 0;
+      if (Math.abs(stY[i]) < FLUSH) stY[i] = 0;
+    }
+  }
+
   private pair(s: number, x: Float64Array, st: Float64Array, n: number): void {
     const c = this.c, k = 5 * s, o = 4 * s;
     const b0 = c[k], b1 = c[k + 1], b2 = c[k + 2], a1 = c[k + 3], a2 = c[k + 4];

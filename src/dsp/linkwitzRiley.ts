@@ -1,6 +1,6 @@
 import type { BiquadCoeffs } from './biquad.js';
 import { BiquadCascade } from './biquadCascade.js';
-import { allpassCoefficients, lowpassCoefficients } from './crossover.js';
+import { allpassCoefficients, biquadPowerResponse, lowpassCoefficients } from './crossover.js';
 import { AmaError } from '../util/errors.js';
 
 /**
@@ -58,6 +58,7 @@ export class BandSplitter {
   private readonly apLo: BiquadCoeffs;
   private readonly lpHi: BiquadCoeffs;
   private readonly apHi: BiquadCoeffs;
+  private readonly sampleRate: number;
 
   /** At `sampleRate` Hz; throws AmaError BAD_OPTION when lowHz >= highHz or lowHz >= 0.45 fs. */
   constructor(sampleRate: number, lowHz: number | null, highHz: number | null) {
@@ -71,6 +72,7 @@ export class BandSplitter {
     }
     this.lowHz = lo;
     this.highHz = hi;
+    this.sampleRate = sampleRate;
     // No lower crossover: the low part is zero and the rest is x. No upper one: the band is the rest.
     this.lpLo = lo === null ? ZERO : lowpassCoefficients(lo, sampleRate);
     this.apLo = lo === null ? IDENTITY : allpassCoefficients(lo, sampleRate);
@@ -81,6 +83,20 @@ export class BandSplitter {
   /** Fresh, zeroed memory for one channel. */
   createState(): Float64Array {
     return new Float64Array(16);
+  }
+
+  /** Magnitude of the band output at `freqHz` (0..fs/2), 0..1: |HP4(lo)| |LP4(hi)| = (1 - |LP2(lo)|^2) |LP2(hi)|^2. */
+  bandGain(freqHz: number): number {
+    const fs = this.sampleRate;
+    return (1 - biquadPowerResponse(this.lpLo, freqHz, fs)) * biquadPowerResponse(this.lpHi, freqHz, fs);
+  }
+
+  /** Largest band magnitude between the edges (1 for a band open at either end; 0.89 for two octaves), 0..1. */
+  peakBandGain(): number {
+    const lo = this.lowHz ?? this.sampleRate / 1e4, hi = this.highHz ?? this.sampleRate / 2;
+    let peak = 0;
+    for (let k = 0; k <= 256; k++) peak = Math.max(peak, this.bandGain(lo * (hi / lo) ** (k / 256)));
+    return peak;
   }
 
   /** The all-pass that process() applies to x, as a cascade for channels that are not split. */

@@ -47,8 +47,9 @@ export class IntervalPeakScanner {
 
   /**
    * For k in [0, n): interval p = start + k (between buf[p] and buf[p+1]); where its true peak v
-   * exceeds `floor` (linear), peaks[k] = max(peaks[k], v) exactly; elsewhere peaks[k] is left as is
-   * (every value left out is <= floor). buf must hold buf[start - 15 .. start + n + 15].
+   * exceeds both `floor` (linear) and peaks[k], peaks[k] = v exactly; elsewhere peaks[k] is left as
+   * is. So scanning channel after channel into the same peaks leaves their maximum wherever it is
+   * above the floor. buf must hold buf[start - 15 .. start + n + 15].
    */
   scan(buf: Float64Array, start: number, n: number, floor: number, peaks: Float64Array): void {
     const l1Bound = this.l1Bound;
@@ -68,27 +69,52 @@ export class IntervalPeakScanner {
     const hh = this.hh, cs = this.cs, cd = this.cd;
     const h0 = Math.abs(hh[H - 1]), s0 = Math.abs(cs[H - 1]), d0 = Math.abs(cd[H - 1]);
     const rh = this.halfBeyond1 * mx, rq = 2 * this.quarterBeyond1 * mx;
+    // The taps as locals, and the 16 folded products written out: no loop or index arithmetic in the
+    // one place this scanner spends its time on loud material.
+    const hh0 = hh[0], hh1 = hh[1], hh2 = hh[2], hh3 = hh[3], hh4 = hh[4], hh5 = hh[5], hh6 = hh[6], hh7 = hh[7];
+    const hh8 = hh[8], hh9 = hh[9], hh10 = hh[10], hh11 = hh[11], hh12 = hh[12], hh13 = hh[13], hh14 = hh[14], hh15 = hh[15];
+    const cs0 = cs[0], cs1 = cs[1], cs2 = cs[2], cs3 = cs[3], cs4 = cs[4], cs5 = cs[5], cs6 = cs[6], cs7 = cs[7];
+    const cs8 = cs[8], cs9 = cs[9], cs10 = cs[10], cs11 = cs[11], cs12 = cs[12], cs13 = cs[13], cs14 = cs[14], cs15 = cs[15];
+    const cd0 = cd[0], cd1 = cd[1], cd2 = cd[2], cd3 = cd[3], cd4 = cd[4], cd5 = cd[5], cd6 = cd[6], cd7 = cd[7];
+    const cd8 = cd[8], cd9 = cd[9], cd10 = cd[10], cd11 = cd[11], cd12 = cd[12], cd13 = cd[13], cd14 = cd[14], cd15 = cd[15];
     for (let k = k0; k < k1; k++) {
       const p = start + k;
       const a0 = buf[p], b0 = buf[p + 1];
       const x0 = Math.abs(a0);
+      // An interval matters only above the floor and above what an earlier channel found there.
+      const f = peaks[k] > floor ? peaks[k] : floor;
       const ps = Math.abs(a0 + b0), ns = Math.abs(a0 - b0);
       // Bound 2: the nearest tap pair exactly, the other taps at most their L1 norm times mx.
-      if (x0 <= floor && h0 * ps + rh <= floor && s0 * ps + d0 * ns + rq <= 2 * floor) continue;
+      if (x0 <= f && h0 * ps + rh <= f && s0 * ps + d0 * ns + rq <= 2 * f) continue;
       const base = p - H + 1;
-      let yh = 0, s = 0, d = 0;
-      for (let i = 0; i < H; i++) {
-        const a = buf[base + i], b = buf[base + T1 - i];
-        const sum = a + b;
-        yh += hh[i] * sum;
-        s += cs[i] * sum;
-        d += cd[i] * (a - b);
-      }
+      const u0 = buf[base + 0], u1 = buf[base + 1], u2 = buf[base + 2], u3 = buf[base + 3];
+      const u4 = buf[base + 4], u5 = buf[base + 5], u6 = buf[base + 6], u7 = buf[base + 7];
+      const u8 = buf[base + 8], u9 = buf[base + 9], u10 = buf[base + 10], u11 = buf[base + 11];
+      const u12 = buf[base + 12], u13 = buf[base + 13], u14 = buf[base + 14], u15 = buf[base + 15];
+      const v0 = buf[base + 31], v1 = buf[base + 30], v2 = buf[base + 29], v3 = buf[base + 28];
+      const v4 = buf[base + 27], v5 = buf[base + 26], v6 = buf[base + 25], v7 = buf[base + 24];
+      const v8 = buf[base + 23], v9 = buf[base + 22], v10 = buf[base + 21], v11 = buf[base + 20];
+      const v12 = buf[base + 19], v13 = buf[base + 18], v14 = buf[base + 17], v15 = buf[base + 16];
+      const yh =
+        hh0 * (u0 + v0) + hh1 * (u1 + v1) + hh2 * (u2 + v2) + hh3 * (u3 + v3) +
+        hh4 * (u4 + v4) + hh5 * (u5 + v5) + hh6 * (u6 + v6) + hh7 * (u7 + v7) +
+        hh8 * (u8 + v8) + hh9 * (u9 + v9) + hh10 * (u10 + v10) + hh11 * (u11 + v11) +
+        hh12 * (u12 + v12) + hh13 * (u13 + v13) + hh14 * (u14 + v14) + hh15 * (u15 + v15);
+      const s =
+        cs0 * (u0 + v0) + cs1 * (u1 + v1) + cs2 * (u2 + v2) + cs3 * (u3 + v3) +
+        cs4 * (u4 + v4) + cs5 * (u5 + v5) + cs6 * (u6 + v6) + cs7 * (u7 + v7) +
+        cs8 * (u8 + v8) + cs9 * (u9 + v9) + cs10 * (u10 + v10) + cs11 * (u11 + v11) +
+        cs12 * (u12 + v12) + cs13 * (u13 + v13) + cs14 * (u14 + v14) + cs15 * (u15 + v15);
+      const d =
+        cd0 * (u0 - v0) + cd1 * (u1 - v1) + cd2 * (u2 - v2) + cd3 * (u3 - v3) +
+        cd4 * (u4 - v4) + cd5 * (u5 - v5) + cd6 * (u6 - v6) + cd7 * (u7 - v7) +
+        cd8 * (u8 - v8) + cd9 * (u9 - v9) + cd10 * (u10 - v10) + cd11 * (u11 - v11) +
+        cd12 * (u12 - v12) + cd13 * (u13 - v13) + cd14 * (u14 - v14) + cd15 * (u15 - v15);
       let v = 0.5 * (Math.abs(s) + Math.abs(d)); // max(|y 1/4|, |y 3/4|)
       const h = Math.abs(yh);
       if (h > v) v = h;
       if (x0 > v) v = x0;
-      if (v > floor && v > peaks[k]) peaks[k] = v;
+      if (v > f) peaks[k] = v;
     }
   }
 }

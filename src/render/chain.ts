@@ -35,25 +35,37 @@ export class RenderChain {
     const work = this.work;
     for (let pos = 0; pos < n; pos += this.blockFrames) {
       const m = Math.min(this.blockFrames, n - pos);
-      for (let c = 0; c < this.channels; c++) {
-        const x = input[c], w = work[c];
-        for (let i = 0; i < m; i++) {
-          const v = x[pos + i];
-          if (v - v === 0) w[i] = v;
-          else {
-            w[i] = 0;
-            this.nonFiniteInput++;
-          }
-        }
-      }
+      for (let c = 0; c < this.channels; c++) this.nonFiniteInput += load(input[c], pos, work[c], m);
       for (const stage of this.stages) stage.process(work, m);
-      for (let c = 0; c < this.channels; c++) {
-        const y = output[c], w = work[c];
-        for (let i = 0; i < m; i++) {
-          const v = w[i];
-          y[pos + i] = v <= FLOAT32_MAX ? (v >= -FLOAT32_MAX ? v : -FLOAT32_MAX) : v > 0 ? FLOAT32_MAX : 0;
-        }
-      }
+      for (let c = 0; c < this.channels; c++) store(work[c], output[c], pos, m);
     }
   }
+}
+
+/** Copies x[pos..pos+m) into w[0..m), non-finite values as 0; returns how many there were. */
+function load(x: Float32Array, pos: number, w: Float64Array, m: number): number {
+  let probe = 0;
+  for (let i = 0; i < m; i++) {
+    const v = x[pos + i];
+    w[i] = v;
+    probe += v * 0; // NaN as soon as one value is NaN or infinite
+  }
+  if (probe === 0) return 0;
+  let bad = 0;
+  for (let i = 0; i < m; i++) {
+    if (w[i] - w[i] !== 0) {
+      w[i] = 0;
+      bad++;
+    }
+  }
+  return bad;
+}
+
+/** Writes w[0..m) to y[pos..pos+m), clamped to the finite float32 range (NaN, which finite input cannot produce, as 0). */
+function store(w: Float64Array, y: Float32Array, pos: number, m: number): void {
+  for (let i = 0; i < m; i++) {
+    const v = w[i];
+    y[pos + i] = v > FLOAT32_MAX ? FLOAT32_MAX : v < -FLOAT32_MAX ? -FLOAT32_MAX : v;
+  }
+  for (let i = 0; i < m; i++) if (y[pos + i] !== y[pos + i]) y[pos + i] = 0;
 }

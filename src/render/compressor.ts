@@ -5,13 +5,18 @@ import type { RenderStage } from './stage.js';
 /**
  * Feed-forward compressor, linked over every channel of its block, optionally on one LR4 band.
  *
- * Detector: 'rms' (default) is the mean square of each channel through a one-pole average of
- * time constant rmsWindowMs (5 ms), so a sine reads its RMS level (peak - 3.01 dB; 0 dBFS RMS is a
- * full-scale square wave); 'peak' reads |x| per sample (the sample peak). The level is the loudest
- * channel's, in dBFS. Gain computer: the soft-knee curve of Giannoulis, Massberg & Reiss (JAES
- * 2012), quadratic over kneeDb centred on the threshold. The gain reduction, in dB, is smoothed by
- * one pole per direction: it rises with time constant attackMs and falls with releaseMs (each the
- * 63% point of a step in dB), then make-up gain is added.
+ * Detector: 'peak' (default) reads |x| per sample, so the threshold applies to the sample peak (the
+ * level the dynamics agent designs against); 'rms' is the mean square of each channel through a
+ * one-pole average of time constant rmsWindowMs (5 ms), so a sine reads its RMS level (peak - 3.01
+ * dB; 0 dBFS RMS is a full-scale square wave). The level is the loudest channel's, in dBFS. Gain computer: the soft-knee curve of Giannoulis, Massberg & Reiss (JAES
+ * 2012), quadratic over kneeDb centred on the threshold. The gain reduction (dB) is then smoothed:
+ * - rms: one pole per direction, rising with time constant attackMs and falling with releaseMs
+ *   (each the 63% point of a step in dB, plus the few ms the RMS average takes to follow a step);
+ * - peak: their "smooth decoupled" detector, which holds the per-sample reduction of each peak
+ *   (falling with releaseMs) and smooths that with attackMs, so a steady sine reads its peak and
+ *   does not ripple between peaks; a release then follows releaseMs and attackMs in series
+ *   (63% after about releaseMs + 0.7 attackMs when attack is much shorter than release).
+ * Make-up gain is added last.
  *
  * Band mode (lowHz and/or highHz): each channel is split by BandSplitter, the detector hears the
  * band only, and the output is AP(x) + (g - 1) band: only the band is compressed (make-up included),
@@ -39,7 +44,7 @@ export interface CompressorSettings {
   lowHz?: number;
   /** Upper band edge, Hz (LR4); absent: to Nyquist. */
   highHz?: number;
-  /** Detector; default 'rms'. */
+  /** Detector; default 'peak'. */
   detector?: DetectorMode;
   /** RMS averaging time constant, ms (> 0); default 5. */
   rmsWindowMs?: number;
@@ -79,10 +84,11 @@ export class CompressorStage implements RenderStage {
   private level = new Float64Array(0);
   private gain = new Float64Array(0);
   private reductionDb = 0;
+  private heldDb = 0;
 
   /** At `sampleRate` Hz for `channels` channels (1..8). Settings are assumed valid (see src/render/plan.ts). */
   constructor(sampleRate: number, channels: number, settings: CompressorSettings) {
-    this.s = { detector: 'rms', rmsWindowMs: 5, ...settings };
+    this.s = { ...settings, detector: settings.detector ?? 'peak', rmsWindowMs: settings.rmsWindowMs ?? 5 };
     const { thresholdDb, ratio, kneeDb, lowHz, highHz } = settings;
     const banded = lowHz !== undefined || highHz !== undefined;
     this.split = banded ? new BandSplitter(sampleRate, lowHz ?? null, highHz ?? null) : null;
@@ -131,15 +137,17 @@ export class CompressorStage implements RenderStage {
 
   /** level[i]: the loudest channel's detector power (mean square or squared sample), full scale^2. */
   private detect(src: Float64Array[], n: number): void {
-    const level = this.level, rms = this.s.detector === 'rms', k = this.kRms;
+    const level = this.level, k = this.kRms;
     for (let c = 0; c < src.length; c++) {
       const x = src[c];
-      let ms = this.ms[c];
-      for (let i = 0; i < n; i++) {
-        const p = x[i] * x[i];
-        const v = rms ? (ms += k * (p - ms)) : p;
-        if (c === 0 || v > level[i]) level[i] = v;
+      if (this.s.detector === 'peak') {
+        if (c === 0) for (let i = 0; i < n; i++) level[i] = x[i] * x[i];
+        else for (let i = 0; i < n; i++) level[i] = Math.max(level[i], x[i] * x[i]);
+        continue;
       }
+      let ms = this.ms[c];
+      if (c === 0) for (let i = 0; i < n; i++) level[i] = ms += k * (x[i] * x[i] - ms);
+      else for (let i = 0; i < n; i++) level[i] = Math.max(level[i], (ms += k * (x[i] * x[i] - ms)));
       this.ms[c] = ms < 1e-30 ? 0 : ms;
     }
   }
@@ -149,14 +157,22 @@ export class CompressorStage implements RenderStage {
     const { thresholdDb, ratio, kneeDb } = this.s;
     const level = this.level, gain = this.gain, kA = this.kAttack, kR = this.kRelease;
     const start = this.kneeStartPower, makeup = this.makeup;
-    let red = this.reductionDb;
+    const peak = this.s.detector === 'peak';
+    let red = this.reductionDb, held = this.heldDb;
     for (let i = 0; i < n; i++) {
       const p = level[i];
       const target = p > start ? -compressorGainDb(DB_PER_NEPER_POWER * Math.log(p), thresholdDb, ratio, kneeDb) : 0;
-      red += (target > red ? kA : kR) * (target - red);
+      if (peak) {
+        held += kR * (target - held);
+        if (target > held) held = target;
+        red += kA * (held - red);
+      } else {
+        red += (target > red ? kA : kR) * (target - red);
+      }
       if (red < 1e-9) red = 0;
       gain[i] = red === 0 ? makeup : makeup * Math.exp(-NEPER_PER_DB_AMPLITUDE * red);
     }
     this.reductionDb = red;
+    this.heldDb = held < 1e-9 ? 0 : held;
   }
 }

@@ -20,6 +20,9 @@ export class EqStage implements RenderStage {
   }
 
   process(block: Float64Array[], n: number): void {
-    for (let c = 0; c < this.states.length; c++) this.cascade.process(block[c], this.states[c], n);
+    const st = this.states;
+    let c = 0;
+    for (; c + 1 < st.length; c += 2) this.cascade.processStereo(block[c], block[c + 1], st[c], st[c + 1], n);
+    if (c < st.length) this.cascade.process(block[c], st[c], n);
   }
 }

@@ -18,7 +18,7 @@ export type { RenderStage } from './stage.js';
 export interface RenderOptions {
   /** Separated stems (name -> planar channels like the mix): lets stemGain moves act. */
   stems?: Record<string, Float32Array[]>;
-  /** Compressor detector; default 'rms'. */
+  /** Compressor detector; default 'peak'. */
   detector?: DetectorMode;
   /** Internal block size, frames; default 4096. */
   blockFrames?: number;
@@ -62,30 +62,44 @@ export function renderSuggestions(audio: Float32Array[], sampleRate: number, sug
   }
   const plan = planRender(suggestions, sampleRate, channels, { stems: stemNames, detector: options.detector });
   const block = options.blockFrames ?? 4096;
+  if (!Number.isInteger(block) || block < 1 || block > 1 << 20) {
+    throw new AmaError('BAD_OPTION', `blockFrames must be a whole number of frames within [1, ${1 << 20}], got ${block}`);
+  }
   const chain = new RenderChain(plan.stages, channels, block);
   const out = Array.from({ length: channels }, () => new Float32Array(frames));
   const stemMix = [...plan.stemGainsDb].map(([name, db]) => ({ audio: options.stems?.[name] as Float32Array[], k: dbToGain(db) - 1 }));
   const latency = chain.latencyFrames;
-  const inBlock = Array.from({ length: channels }, () => new Float32Array(block));
-  const outBlock = Array.from({ length: channels }, () => new Float32Array(block));
-  // The timeline runs `latency` frames past the end, fed with silence, so the delayed output is complete.
+  const scratchIn = Array.from({ length: channels }, () => new Float32Array(block));
+  const scratchOut = Array.from({ length: channels }, () => new Float32Array(block));
+  // The timeline runs `latency` frames past the end, fed with silence, so the delayed output is
+  // complete. Output frame i is input frame i + latency; blocks read and write the caller's and the
+  // result's arrays directly where they can, and go through scratch blocks at the edges.
   for (let pos = 0; pos < frames + latency; pos += block) {
     const n = Math.min(block, frames + latency - pos);
     const have = Math.max(0, Math.min(n, frames - pos));
-    for (let c = 0; c < channels; c++) {
-      const x = inBlock[c];
-      x.set(audio[c].subarray(pos, pos + have));
-      x.fill(0, have, n);
-      // Stem gains: mix + (g - 1) stem, the same as changing the stem's level inside the mix.
-      for (const s of stemMix) {
-        const st = s.audio[c];
-        for (let i = 0; i < have; i++) x[i] += s.k * st[pos + i];
+    let input: Float32Array[];
+    if (have === n && stemMix.length === 0) input = audio.map((ch) => ch.subarray(pos, pos + n));
+    else {
+      input = scratchIn;
+      for (let c = 0; c < channels; c++) {
+        const x = scratchIn[c];
+        x.set(audio[c].subarray(pos, pos + have));
+        x.fill(0, have, n);
+        // Stem gains: mix + (g - 1) stem, the same as changing the stem's level inside the mix.
+        for (const s of stemMix) {
+          const st = s.audio[c];
+          for (let i = 0; i < have; i++) x[i] += s.k * st[pos + i];
+        }
       }
     }
-    chain.process(inBlock, outBlock, n);
-    const from = Math.max(0, latency - pos); // output frame i is input frame pos + i - latency
-    const to = Math.min(n, frames + latency - pos);
-    for (let c = 0; c < channels; c++) out[c].set(outBlock[c].subarray(from, to), pos + from - latency);
+    const at = pos - latency;
+    if (at >= 0 && at + n <= frames) {
+      chain.process(input, out.map((ch) => ch.subarray(at, at + n)), n);
+      continue;
+    }
+    chain.process(input, scratchOut, n);
+    const from = Math.max(0, -at), to = Math.min(n, frames - at);
+    if (to > from) for (let c = 0; c < channels; c++) out[c].set(scratchOut[c].subarray(from, to), at + from);
   }
   const notes = [...plan.notes];
   if (chain.nonFiniteInput > 0) notes.push(`${chain.nonFiniteInput} non-finite input sample(s) (NaN or infinity) were rendered as silence.`);

@@ -1,5 +1,6 @@
 import { IntervalPeakScanner, INTERVAL_REACH } from '../dsp/truePeakIntervals.js';
 import { dbToGain } from './gain.js';
+import { LimiterEnvelope } from './limiterEnvelope.js';
 import type { RenderStage } from './stage.js';
 
 /**
@@ -8,12 +9,13 @@ import type { RenderStage } from './stage.js';
  * 1. Input gain, then for every sample interval the 4x-oversampled peak over all channels (the BS.1770
  *    interpolator that ama's meters use, see IntervalPeakScanner) and the gain r <= 1 it needs to sit
  *    at the target: the ceiling minus marginDb (0.1 dB by default).
- * 2. Gain envelope, as deficits 1 - gain: a sliding maximum over L + 2K samples (L the look-ahead,
- *    K = 16 the interpolator's half length), a one-pole release towards unity gain (linear, time
- *    constant releaseMs), then two moving averages of L/2 samples each (an S-shaped attack of L
- *    samples, no steps, so no clicks). Every gain inside the interpolator's reach of an interval is
- *    then at most that interval's r: a moving average of values each <= r stays <= r. Around a lone
- *    peak the gain is flat over +-K samples, so the output's true peak there is exactly the target.
+ * 2. Gain envelope (LimiterEnvelope), as deficits 1 - gain: a sliding maximum over L + 2K samples
+ *    (L the look-ahead, K = 16 the interpolator's half length), a one-pole release towards unity gain
+ *    (linear, time constant releaseMs), then two moving averages of about L/2 samples each (an
+ *    S-shaped attack of L samples, no steps, so no clicks). Every gain inside the interpolator's reach
+ *    of an interval is then at most that interval's r: a moving average of values each <= r stays
+ *    <= r. Around a lone peak the gain is flat over +-K samples, so the output's true peak there is
+ *    exactly the target; where gains vary inside the reach, the margin absorbs the small difference.
  * 3. Output = gain * input delayed by latencyFrames = L + 31 (16 samples of interpolator look-ahead
  *    plus L - 1 + K of hold); the render chain removes that delay offline.
  * Below the target nothing is touched: the gain is exactly 1 and the output is the delayed input.
@@ -44,21 +46,10 @@ export class LimiterStage implements RenderStage {
   private readonly channels: number;
   private readonly inputGain: number;
   private readonly target: number;
-  private readonly window: number;
-  private readonly releaseCoeff: number;
   private readonly scanner = new IntervalPeakScanner();
+  private readonly envelope: LimiterEnvelope;
   private bufs: Float64Array[];
-  private peaks = new Float64Array(0);
-  // Sliding maximum of deficits: a monotonic deque in a power-of-two ring.
-  private readonly dqVal: Float64Array;
-  private readonly dqIdx: Float64Array;
-  private readonly dqMask: number;
-  private dqHead = 0;
-  private dqTail = 0;
-  private t = 0;
-  private released = 0;
-  private readonly ma1: MovingAverage;
-  private readonly ma2: MovingAverage;
+  private work = new Float64Array(0);
 
   /** At `sampleRate` Hz for `channels` channels (1..8). Settings are assumed valid (see src/render/plan.ts). */
   constructor(sampleRate: number, channels: number, s: LimiterSettings) {
@@ -66,16 +57,10 @@ export class LimiterStage implements RenderStage {
     this.channels = channels;
     this.inputGain = dbToGain(s.inputGainDb);
     this.target = dbToGain(s.ceilingDbtp - (s.marginDb ?? 0.1));
-    this.window = lookahead + 2 * K;
     this.latencyFrames = INTERVAL_REACH.after + lookahead - 1 + K;
-    this.releaseCoeff = s.releaseMs > 0 ? Math.exp(-1000 / (s.releaseMs * sampleRate)) : 0;
-    const cap = 2 ** Math.ceil(Math.log2(this.window + 2));
-    this.dqVal = new Float64Array(cap);
-    this.dqIdx = new Float64Array(cap);
-    this.dqMask = cap - 1;
-    const l1 = Math.ceil(lookahead / 2);
-    this.ma1 = new MovingAverage(l1);
-    this.ma2 = new MovingAverage(lookahead - l1 + 1);
+    const releaseCoeff = s.releaseMs > 0 ? Math.exp(-1000 / (s.releaseMs * sampleRate)) : 0;
+    const a = Math.ceil(lookahead / 2);
+    this.envelope = new LimiterEnvelope(lookahead + 2 * K, releaseCoeff, a, lookahead - a + 1);
     this.bufs = Array.from({ length: channels }, () => new Float64Array(this.latencyFrames));
     this.label = `limiter ${s.inputGainDb >= 0 ? '+' : ''}${s.inputGainDb} dB into ${s.ceilingDbtp} dBTP`;
   }
@@ -83,61 +68,22 @@ export class LimiterStage implements RenderStage {
   process(block: Float64Array[], n: number): void {
     const D = this.latencyFrames;
     if (this.bufs[0].length < D + n) this.bufs = this.bufs.map((b) => grow(b, D + n, D));
-    if (this.peaks.length < n) this.peaks = new Float64Array(n);
-    const peaks = this.peaks, target = this.target;
-    peaks.fill(0, 0, n);
+    if (this.work.length < n) this.work = new Float64Array(n);
+    const work = this.work;
+    work.fill(0, 0, n);
     for (let c = 0; c < this.channels; c++) {
       const buf = this.bufs[c], x = block[c], g = this.inputGain;
       for (let i = 0; i < n; i++) buf[D + i] = g * x[i];
-      // Interval k of this block sits 16 samples back, where its interpolator's reach ends at the newest sample.
-      this.scanner.scan(buf, D - INTERVAL_REACH.after, n, target, peaks);
+      // Interval k of this block sits 16 samples back, where its interpolator's reach ends at the newest
+      // sample; the loudest channel wins (later channels only compute intervals that could beat it).
+      this.scanner.scan(buf, D - INTERVAL_REACH.after, n, this.target, work);
     }
-    const gain = peaks; // reused: interval k's peak becomes the gain of the output sample due at step k
-    for (let k = 0; k < n; k++) {
-      const p = peaks[k];
-      gain[k] = 1 - this.envelope(p > target ? 1 - target / p : 0);
-    }
+    this.envelope.run(work, n, this.target); // peaks in, gains of the samples due out
     for (let c = 0; c < this.channels; c++) {
       const buf = this.bufs[c], y = block[c];
-      for (let k = 0; k < n; k++) y[k] = gain[k] * buf[k];
+      for (let k = 0; k < n; k++) y[k] = work[k] * buf[k];
       buf.copyWithin(0, n, D + n);
     }
-  }
-
-  /** Pushes the next interval's deficit (1 - needed gain); returns the deficit of the output sample due now. */
-  private envelope(deficit: number): number {
-    const val = this.dqVal, idx = this.dqIdx, mask = this.dqMask, t = this.t++;
-    while (this.dqTail > this.dqHead && val[(this.dqTail - 1) & mask] <= deficit) this.dqTail--;
-    val[this.dqTail & mask] = deficit;
-    idx[this.dqTail & mask] = t;
-    this.dqTail++;
-    while (idx[this.dqHead & mask] <= t - this.window) this.dqHead++;
-    const held = val[this.dqHead & mask];
-    let rel = this.released * this.releaseCoeff;
-    if (rel < 1e-12) rel = 0;
-    this.released = held > rel ? held : rel;
-    return this.ma2.push(this.ma1.push(this.released));
-  }
-}
-
-/** Running mean of the last `length` values, exact (0) once they are all 0. */
-class MovingAverage {
-  private readonly ring: Float64Array;
-  private pos = 0;
-  private sum = 0;
-  private nonZero = 0;
-
-  constructor(private readonly length: number) {
-    this.ring = new Float64Array(length);
-  }
-
-  push(v: number): number {
-    const old = this.ring[this.pos];
-    this.ring[this.pos] = v;
-    this.pos = this.pos + 1 === this.length ? 0 : this.pos + 1;
-    this.nonZero += (v !== 0 ? 1 : 0) - (old !== 0 ? 1 : 0);
-    this.sum = this.nonZero === 0 ? 0 : this.sum + v - old;
-    return this.sum / this.length;
   }
 }
 

@@ -38,7 +38,7 @@ export interface RenderPlan {
 export interface PlanOptions {
   /** Names of the stems that are available (scope `stem:<name>`); none by default. */
   stems?: readonly string[];
-  /** Compressor detector; default 'rms' (see src/render/compressor.ts). */
+  /** Compressor detector; default 'peak' (see src/render/compressor.ts). */
   detector?: DetectorMode;
 }
 
@@ -57,7 +57,8 @@ export function planRender(suggestions: readonly Suggestion[], sampleRate: numbe
   const eq: Record<'master' | 'mid' | 'side', BiquadCoeffs[]> = { master: [], mid: [], side: [] };
   const gainDb = { master: 0, mid: 0, side: 0 };
   const stemGainsDb = new Map<string, number>();
-  const stereoStages: RenderStage[] = [];
+  const widthStages: RenderStage[] = [];
+  const monoStages: RenderStage[] = [];
   const compressors: RenderStage[] = [];
   let balanceDb = 0;
   let limiter: Of<'limiter'> | null = null;
@@ -109,7 +110,7 @@ export function planRender(suggestions: readonly Suggestion[], sampleRate: numbe
           notes.push(`Skipped ${fmt(s)}: its band starts at ${lowHz} Hz, too close to Nyquist (${nyquist} Hz).`);
           break;
         }
-        stereoStages.push(new WidthStage(sampleRate, channels, lowHz, highHz, sideGainDb));
+        widthStages.push(new WidthStage(sampleRate, channels, lowHz, highHz, sideGainDb));
         break;
       }
       case 'monoBelow':
@@ -118,7 +119,7 @@ export function planRender(suggestions: readonly Suggestion[], sampleRate: numbe
           notes.push(`Skipped ${fmt(s)}: ${s.params.frequencyHz} Hz is too close to Nyquist (${nyquist} Hz).`);
           break;
         }
-        stereoStages.push(new MonoBelowStage(sampleRate, channels, s.params.frequencyHz));
+        monoStages.push(new MonoBelowStage(sampleRate, channels, s.params.frequencyHz));
         break;
       case 'balance':
         if (needStereo(s)) balanceDb += s.params.balanceDb;
@@ -130,7 +131,7 @@ export function planRender(suggestions: readonly Suggestion[], sampleRate: numbe
           notes.push(`Skipped ${fmt(s)}: its band starts at ${s.params.lowHz} Hz, too close to Nyquist (${nyquist} Hz).`);
           break;
         }
-        const settings = { ...s.params, detector: options.detector ?? 'rms' };
+        const settings = { ...s.params, detector: options.detector ?? 'peak' };
         compressors.push(where === 'master'
           ? new CompressorStage(sampleRate, channels, settings)
           : new MidSideStage(new CompressorStage(sampleRate, 1, settings), where));
@@ -155,7 +156,7 @@ export function planRender(suggestions: readonly Suggestion[], sampleRate: numbe
   if (eq.master.length) stages.push(new EqStage(eq.master, channels, `EQ, ${eq.master.length} band(s)`));
   if (eq.mid.length) stages.push(new MidSideStage(new EqStage(eq.mid, 1, `EQ, ${eq.mid.length} band(s)`), 'mid'));
   if (eq.side.length) stages.push(new MidSideStage(new EqStage(eq.side, 1, `EQ, ${eq.side.length} band(s)`), 'side'));
-  stages.push(...stereoStages);
+  stages.push(...widthStages, ...monoStages);
   if (balanceDb !== 0) stages.push(new GainStage(balanceGainsDb(balanceDb, channels), `balance ${balanceDb} dB`));
   stages.push(...compressors);
   if (gainDb.master !== 0) stages.push(new GainStage(new Array<number>(channels).fill(gainDb.master), `gain ${gainDb.master} dB`));

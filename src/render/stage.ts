@@ -1,3 +1,5 @@
+import { AmaError } from '../util/errors.js';
+
 /**
  * The unit of ama's render chain: a stateful processor over planar float64 blocks, in place.
  * The same stages serve the offline `ama apply` render and a block-by-block live preview.
@@ -9,7 +11,7 @@ export interface RenderStage {
   readonly label: string;
   /** Delay the stage adds, frames (0 for all but the limiter); the chain compensates it offline. */
   readonly latencyFrames: number;
-  /** Processes the block in place; channel count is fixed at construction. Allocates nothing. */
+  /** Processes the block in place; channel count is fixed at construction. Allocates only to grow scratch for a longer block than before. */
   process(block: Float64Array[], n: number): void;
 }
 
@@ -44,7 +46,7 @@ export class MidSideStage implements RenderStage {
   constructor(private readonly inner: RenderStage, private readonly which: 'mid' | 'side') {
     this.label = `${which}: ${inner.label}`;
     this.latencyFrames = inner.latencyFrames;
-    if (inner.latencyFrames !== 0) throw new Error('MidSideStage: the inner stage must have no latency');
+    if (inner.latencyFrames !== 0) throw new AmaError('INTERNAL', `MidSideStage cannot wrap ${inner.label}: it has latency`);
   }
 
   process(block: Float64Array[], n: number): void {

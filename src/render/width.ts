@@ -11,9 +11,11 @@ import { decodeMidSide, encodeMidSide, type RenderStage } from './stage.js';
  */
 
 /**
- * Side gain in a band: S becomes AP(S) + (g - 1) LR4band(S) (see BandSplitter), so the side level
- * changes by sideGainDb inside [lowHz, highHz], crossing over at the LR4 -6 dB points; M and the
- * other channels get AP. lowHz null or <= 0: from DC; highHz null or >= 0.45 fs: to Nyquist.
+ * Side gain in a band: S becomes AP(S) + k LR4band(S) (see BandSplitter) with k = (g - 1) / (peak of
+ * the band's magnitude), so the side level changes by exactly sideGainDb where the band peaks (its
+ * centre) and by less towards the LR4 edges: a two-octave band would otherwise reach only 1 + 0.89 (g - 1)
+ * (+5.5 dB for +6). For g < 1 the side never changes sign: 1 + k |band| >= g. M and the other
+ * channels get AP. lowHz null or <= 0: from DC; highHz null or >= 0.45 fs: to Nyquist.
  */
 export class WidthStage implements RenderStage {
   readonly label: string;
@@ -22,7 +24,7 @@ export class WidthStage implements RenderStage {
   private readonly splitState: Float64Array;
   private readonly allpass: BiquadCascade;
   private readonly apStates: Float64Array[];
-  private readonly g: number;
+  private readonly k: number;
   private band = new Float64Array(0);
 
   /** For `channels` (>= 2) channels at `sampleRate` Hz. */
@@ -33,12 +35,12 @@ export class WidthStage implements RenderStage {
     this.allpass = this.split.allpass();
     // State for mid (index 0) and for channels 2.. (index c - 1).
     this.apStates = Array.from({ length: channels - 1 }, () => this.allpass.createState());
-    this.g = dbToGain(sideGainDb);
+    this.k = (dbToGain(sideGainDb) - 1) / this.split.peakBandGain();
   }
 
   process(block: Float64Array[], n: number): void {
     if (this.band.length < n) this.band = new Float64Array(n);
-    const [m, s] = block, band = this.band, k = this.g - 1;
+    const [m, s] = block, band = this.band, k = this.k;
     encodeMidSide(m, s, n);
     this.split.process(s, band, this.splitState, n);
     for (let i = 0; i < n; i++) s[i] += k * band[i];

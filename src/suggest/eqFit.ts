@@ -146,6 +146,8 @@ function makeProblem(view: SpectrumView, sampleRate: number, smooth: boolean, ma
   for (let s = 0; s < n; s++) {
     const sign = Math.sign(rows[s].devDb);
     if (rows[s].outsideDb === 0 || !aimable(s, sign)) continue;
+    // A deficit that only smoothing carried over from a neighbour (e.g. an empty band edge) is no reason to boost.
+    if (sign < 0 && outside(rows[s].rawDevDb, rows[s].lowerDb, rows[s].upperDb) >= 0) continue;
     targeted[s] = 1;
     for (const dir of [-1, 1]) {
       for (let i = s + dir; i >= 0 && i < n; i += dir) {
@@ -157,7 +159,8 @@ function makeProblem(view: SpectrumView, sampleRate: number, smooth: boolean, ma
   }
   return {
     view, grid: makeGrid(view, sampleRate, smooth), weight, targeted,
-    lower: Float64Array.from(rows, (r) => r.lowerDb), upper: Float64Array.from(rows, (r) => r.upperDb),
+    // Where boosts are not aimed at, a deficit the mix already had costs nothing: filling it earns nothing either.
+    lower: Float64Array.from(rows, (r) => (boostable(r) ? r.lowerDb : Math.min(r.lowerDb, r.devDb))), upper: Float64Array.from(rows, (r) => r.upperDb),
   };
 }
 
@@ -187,7 +190,7 @@ function evaluate(p: Problem, base: ArrayLike<number>, shape: Omit<EqBand, 'gain
 function refine(p: Problem, base: ArrayLike<number>, start: { band: EqBand; cost: number }, sign: number, maxGain: number, buf: Float64Array): { band: EqBand; cost: number } {
   let best = start;
   const fs = p.grid.sampleRate;
-  const fRange = start.band.type === 'highPass' ? [20, 300] : [20, Math.min(20000, 0.45 * fs)];
+  const fRange = start.band.type === 'highPass' ? [20, 300] : sign > 0 ? [...BOOST_RANGE_HZ] : [20, Math.min(20000, 0.45 * fs)];
   for (const step of [1 / 6, 1 / 24, 1 / 96]) {
     let improved = true;
     for (let guard = 0; improved && guard < 40; guard++) {
@@ -215,12 +218,36 @@ function candidates(p: Problem, seed: number, sign: number, types: readonly EqBa
   const rows = p.view.rows;
   const f0 = rows[seed].centerHz;
   const out: Array<Omit<EqBand, 'gainDb'>> = [];
-  const near = (lo: number, hi: number) => rows.map((r) => r.centerHz).filter((f) => f >= lo && f <= hi);
+  // Boosts are centred within BOOST_RANGE_HZ only.
+  const [bLo, bHi] = sign > 0 ? BOOST_RANGE_HZ : [0, Infinity];
+  const near = (lo: number, hi: number) => rows.map((r) => r.centerHz).filter((f) => f >= Math.max(lo, bLo) && f <= Math.min(hi, bHi));
   if (types.includes('peaking')) for (const f of near(f0 / 2, f0 * 2)) for (const q of Q_GRID) out.push({ type: 'peaking', frequencyHz: f, q });
   if (types.includes('lowShelf') && f0 <= 500) for (const f of near(25, Math.min(4 * f0, 1000))) out.push({ type: 'lowShelf', frequencyHz: f, q: SHELF_Q });
   if (types.includes('highShelf') && f0 >= 1500) for (const f of near(Math.max(f0 / 4, 1000), 16000)) out.push({ type: 'highShelf', frequencyHz: f, q: SHELF_Q });
   if (types.includes('highPass') && f0 <= 100 && sign > 0) for (const f of near(20, 160)) out.push({ type: 'highPass', frequencyHz: f, q: SHELF_Q });
   return out;
+}
+
+/**
+ * Whether a band moves the frequencies it acts on toward the references, judged on the mix as it
+ * was: a band that only repairs another band's overshoot (a boost where the mix was already too
+ * loud) is confusing to an engineer and is not proposed; nor is a boost over frequencies where the
+ * references disagree by more than MAX_BOOST_SPREAD_DB.
+ */
+function movesTowardMean(band: EqBand, resp: Float64Array, view: SpectrumView): boolean {
+  const strong = band.type === 'highPass' ? -3 : Math.max(0.5, Math.abs(band.gainDb) / 2);
+  let sum = 0, count = 0;
+  for (let i = 0; i < resp.length; i++) {
+    if (band.type === 'highPass' ? resp[i] <= strong : Math.abs(resp[i]) >= strong) {
+      // Never boost where the references disagree widely: there is no clear target to boost toward.
+      if (band.gainDb > 0 && view.rows[i].spreadDb > MAX_BOOST_SPREAD_DB) return false;
+      sum += view.rows[i].devDb;
+      count++;
+    }
+  }
+  if (count === 0) return false;
+  const direction = band.type === 'highPass' ? -1 : Math.sign(band.gainDb);
+  return direction * (sum / count) < 0;
 }
 
 /** Fits up to limits.maxBands bands to the view (see the module comment). `sampleRate`: the mix's, Hz. */
@@ -249,7 +276,8 @@ export function fitEq(view: SpectrumView, sampleRate: number, limits: EqFitLimit
       if (!best || r.cost < best.cost) best = r;
     }
     if (best) best = refine(p, res, best, sign, limits.maxGainDb, buf);
-    const worthIt = best && best.cost < current * 0.97 && (best.band.type === 'highPass' || Math.abs(best.band.gainDb) >= MIN_BAND_GAIN_DB);
+    const worthIt = best && best.cost < current * 0.97 && (best.band.type === 'highPass' || Math.abs(best.band.gainDb) >= MIN_BAND_GAIN_DB) &&
+      movesTowardMean(best.band, response(best.band, p.grid, buf), view);
     if (!best || !worthIt) { exhausted.add(seed); continue; }
     bands.push(best.band);
     const r = response(best.band, p.grid, buf);

@@ -43,6 +43,10 @@ export interface EqPlan {
 
 /** Side bands are not fitted below this, Hz. */
 const SIDE_MIN_HZ = 120;
+/** Margin around a broad width region in which no side band is fitted, as a frequency ratio (1/3 octave). */
+const REGION_MARGIN = 2 ** (1 / 3);
+/** Side this far under the mid in a band's region is inaudible next to it, dB. */
+const INAUDIBLE_SIDE_DB = -12;
 /** Slack when deciding whether the side tolerates a band, weighted dB^2. */
 const SIDE_SLACK = 2;
 
@@ -70,7 +74,7 @@ function describe(band: EqBand, view: SpectrumView, fs: number) {
 
 /** A copy of a view with extra response added to its deviations. */
 function shifted(view: SpectrumView, addDb: number[]): SpectrumView {
-  return { ...view, rows: view.rows.map((r, i) => ({ ...r, devDb: r.devDb + addDb[i], outsideDb: outside(r.devDb + addDb[i], r.lowerDb, r.upperDb) })) };
+  return { ...view, rows: view.rows.map((r, i) => ({ ...r, devDb: r.devDb + addDb[i], rawDevDb: r.rawDevDb + addDb[i], outsideDb: outside(r.devDb + addDb[i], r.lowerDb, r.upperDb) })) };
 }
 
 /** Makes the EQ plan for a mix against its references. Pure and deterministic. */
@@ -94,7 +98,12 @@ export function planEq(input: AgentInput, o: AgentOptions): EqPlan {
       const resp = responseOnView([band], sideOwn, fs);
       const without = viewCost(sideOwn, dev, fs);
       const withBand = viewCost(sideOwn, dev.map((d, i) => d + resp[i]), fs);
-      if (withBand > without + SIDE_SLACK) scope = 'mid';
+      // Where the references' side is far under their mid, putting the band on it too changes nothing audible: master.
+      const strong = resp.map((x) => Math.abs(x) >= Math.max(0.5, Math.abs(band.gainDb) / 2));
+      const sideAt = new Map(sideOwn.rows.map((r, i) => [r.centerHz, strong[i] ? r.meanDb : null]));
+      const gaps = mid.rows.filter((r) => sideAt.get(r.centerHz) != null).map((r) => sideAt.get(r.centerHz)! - r.meanDb);
+      const audibleSide = gaps.length > 0 && gaps.reduce((a, g) => a + g, 0) / gaps.length > INAUDIBLE_SIDE_DB;
+      if (audibleSide && withBand > without + SIDE_SLACK) scope = 'mid';
     }
     const d = describe(band, mid, fs);
     planned.push({ scope, band, ...d, confidence: confidenceFrom(d.maxOutsideDb, 1.5, d.spreadDb, 6, n) });
@@ -104,7 +113,8 @@ export function planEq(input: AgentInput, o: AgentOptions): EqPlan {
     const broad = widthRegions(mix, refs).filter((r) => r.broad);
     const masterBands = planned.filter((p) => p.scope === 'master').map((p) => p.band);
     const side = shifted(sideOwn, responseOnView(masterBands, sideOwn, fs));
-    const mask = (hz: number) => hz >= SIDE_MIN_HZ && !broad.some((r) => hz >= r.lowHz && hz <= r.highHz);
+    // A third of an octave of margin around each region: its tails belong to the same width move.
+    const mask = (hz: number) => hz >= SIDE_MIN_HZ && !broad.some((r) => hz >= r.lowHz / REGION_MARGIN && hz <= r.highHz * REGION_MARGIN);
     const sideFit = fitEq(side, fs, { maxBands: left, maxGainDb: o.maxEqGainDb, types: ['peaking', 'lowShelf', 'highShelf'], mask });
     for (const raw of sideFit.bands) {
       const band = roundBand(raw);

@@ -16,6 +16,8 @@ import type { AgentOptions, ParamsByKind, Scope, Suggestion } from './types.js';
  * the true-peak change of an EQ (peaks are taken to follow the loudness).
  */
 
+/** Attack from which a compressor counts as slow (a leveller riding the short-term level), ms. */
+export const SLOW_ATTACK_MS = 30;
 /** Short-term level above which the "body" of a programme is taken to sit above its median, dB. */
 const BODY_OVER_MEDIAN_DB = 3;
 
@@ -175,6 +177,22 @@ function compress(f: TrackFigures, c: ParamsByKind['compressor']): void {
     dy[key] = crest - (e.peakDb - e.bodyDb);
     return;
   }
+  if (c.attackMs >= SLOW_ATTACK_MS && dy.shortTerm) {
+    // A slow compressor (a leveller) rides the short-term level: loud passages come down, peaks with them.
+    const st = dy.shortTerm;
+    const gr = (lvl: number) => gainReductionDb(lvl, c.thresholdDb, c.ratio, c.kneeDb);
+    const g10 = gr(st.p10Lufs), g50 = gr(st.p50Lufs), g95 = gr(st.p95Lufs);
+    const dBody = c.makeupDb - g50, dLoud = c.makeupDb - g95;
+    if (l.loudnessRangeLu !== null) l.loudnessRangeLu = Math.max(0, l.loudnessRangeLu - (g95 - g10));
+    for (const k of ['p10Lufs', 'p50Lufs', 'p90Lufs', 'p95Lufs'] as const) st[k] += c.makeupDb - gr(st[k]);
+    dy.loudnessRangeLu = l.loudnessRangeLu;
+    for (const k of ['integratedLufs', 'rmsDbfs'] as const) l[k] = add(l[k], dBody);
+    for (const k of ['truePeakDbtp', 'samplePeakDbfs', 'shortTermMaxLufs', 'momentaryMaxLufs'] as const) l[k] = add(l[k], dLoud);
+    dy.integratedLufs = add(dy.integratedLufs, dBody); dy.rmsDbfs = add(dy.rmsDbfs, dBody); dy.samplePeakDbfs = add(dy.samplePeakDbfs, dLoud);
+    l.plrDb = add(l.plrDb, dLoud - dBody); l.crestDb = add(l.crestDb, dLoud - dBody);
+    dy.plrDb = l.plrDb; dy.crestDb = add(dy.crestDb, dLoud - dBody);
+    return;
+  }
   const peak = dy.samplePeakDbfs ?? l.samplePeakDbfs;
   if (peak === null || median === null) return;
   const e = compressorEffect(peak, median, c);
@@ -187,11 +205,12 @@ function compress(f: TrackFigures, c: ParamsByKind['compressor']): void {
   l.plrDb = add(l.plrDb, -crestDrop); l.psrDb = add(l.psrDb, -crestDrop); l.crestDb = add(l.crestDb, -crestDrop);
   dy.crestDb = add(dy.crestDb, -crestDrop); dy.plrDb = add(dy.plrDb, -crestDrop); dy.psrDb = add(dy.psrDb, -crestDrop);
   if (dy.shortTerm) {
-    // Louder passages come down more than quiet ones: the loudness range shrinks.
+    // Louder passages come down more than quiet ones: the loudness range shrinks by the difference.
     const st = dy.shortTerm;
-    for (const k of ['p10Lufs', 'p50Lufs', 'p90Lufs', 'p95Lufs'] as const) st[k] += c.makeupDb - gainReductionDb(st[k] + BODY_OVER_MEDIAN_DB, c.thresholdDb, c.ratio, c.kneeDb);
-    if (l.loudnessRangeLu !== null) l.loudnessRangeLu = Math.max(0, st.p95Lufs - st.p10Lufs);
+    const gr = (lvl: number) => gainReductionDb(lvl + BODY_OVER_MEDIAN_DB, c.thresholdDb, c.ratio, c.kneeDb);
+    if (l.loudnessRangeLu !== null) l.loudnessRangeLu = Math.max(0, l.loudnessRangeLu - (gr(st.p95Lufs) - gr(st.p10Lufs)));
     dy.loudnessRangeLu = l.loudnessRangeLu;
+    for (const k of ['p10Lufs', 'p50Lufs', 'p90Lufs', 'p95Lufs'] as const) st[k] += c.makeupDb - gr(st[k]);
   }
 }
 

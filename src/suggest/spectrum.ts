@@ -41,6 +41,8 @@ export interface SpectrumRow {
   upperDb: number;
   /** Signed distance of devDb outside [lowerDb, upperDb], dB; 0 inside. */
   outsideDb: number;
+  /** The deviation before smoothing (equal to devDb when the view is not smoothed), dB. */
+  rawDevDb: number;
 }
 
 /** A channel of the mix against the references at one resolution. */
@@ -99,35 +101,42 @@ export interface SpectrumViewOptions {
   offsetDb?: number;
 }
 
+/** Mean, lowest and highest of the references' values at one band; null when one is missing. */
+function stats(vals: Array<number | null | undefined>): { mean: number; min: number; max: number } | null {
+  if (vals.some((v) => v === null || v === undefined)) return null;
+  const v = vals as number[];
+  return { mean: v.reduce((a, x) => a + x, 0) / v.length, min: Math.min(...v), max: Math.max(...v) };
+}
+
 /**
  * The view of one channel: bands where the mix and every reference have content, with the
  * deviation from the references' mean (global offset removed) and the envelope around it.
  */
 export function spectrumView(mix: MixProfile, refs: MixProfile[], channel: Channel, resolution: Resolution, opts: SpectrumViewOptions = {}): SpectrumView {
   const smooth = opts.smooth ?? true;
-  const prep = (p: MixProfile) => (smooth ? smoothSeries(levels(p, channel, resolution), resolution) : levels(p, channel, resolution));
-  const m = prep(mix);
-  const r = refs.map(prep);
-  const centres = mix.tonal[resolution].map((b) => b.centerHz);
-  const raw: Array<Omit<SpectrumRow, 'devDb' | 'outsideDb'> & { delta: number }> = [];
   const tol = LEVEL_TOLERANCE_DB[channel];
+  const mRaw = levels(mix, channel, resolution);
+  const rRaw = refs.map((x) => levels(x, channel, resolution));
+  const m = smooth ? smoothSeries(mRaw, resolution) : mRaw;
+  const r = smooth ? rRaw.map((x) => smoothSeries(x, resolution)) : rRaw;
+  const centres = mix.tonal[resolution].map((b) => b.centerHz);
+  const found: Array<{ i: number; mi: number; st: { mean: number; min: number; max: number }; rawDelta: number }> = [];
   for (let i = 0; i < m.length; i++) {
     const mi = m[i];
-    const vals = r.map((x) => x[i]);
-    if (mi === null || vals.some((v) => v === null || v === undefined)) continue;
-    const vs = vals as number[];
-    const meanDb = vs.reduce((a, b) => a + b, 0) / vs.length;
-    const minDb = Math.min(...vs), maxDb = Math.max(...vs);
-    raw.push({
-      centerHz: centres[i], index: i, mixDb: mi, meanDb, minDb, maxDb, spreadDb: maxDb - minDb,
-      lowerDb: minDb - meanDb - tol, upperDb: maxDb - meanDb + tol, delta: mi - meanDb,
-    });
+    const st = stats(r.map((x) => x[i]));
+    const rawSt = stats(rRaw.map((x) => x[i]));
+    if (mi === null || !st || mRaw[i] === null || !rawSt) continue;
+    found.push({ i, mi, st, rawDelta: mRaw[i]! - rawSt.mean });
   }
-  const judged = raw.filter((x) => x.centerHz >= JUDGED_RANGE_HZ[0] && x.centerHz <= JUDGED_RANGE_HZ[1]).map((x) => x.delta);
+  const judged = found.filter((x) => centres[x.i] >= JUDGED_RANGE_HZ[0] && centres[x.i] <= JUDGED_RANGE_HZ[1]).map((x) => x.mi - x.st.mean);
   const offsetDb = opts.offsetDb ?? (judged.length ? median(judged) : 0);
-  const rows: SpectrumRow[] = raw.map(({ delta, ...x }) => {
-    const devDb = delta - offsetDb;
-    return { ...x, devDb, outsideDb: outside(devDb, x.lowerDb, x.upperDb) };
+  const rows: SpectrumRow[] = found.map(({ i, mi, st, rawDelta }) => {
+    const devDb = mi - st.mean - offsetDb;
+    const lowerDb = st.min - st.mean - tol, upperDb = st.max - st.mean + tol;
+    return {
+      centerHz: centres[i], index: i, mixDb: mi, meanDb: st.mean, minDb: st.min, maxDb: st.max, spreadDb: st.max - st.min,
+      devDb, lowerDb, upperDb, outsideDb: outside(devDb, lowerDb, upperDb), rawDevDb: rawDelta - offsetDb,
+    };
   });
   return { channel, resolution, bandOct: resolution === 'thirdOctave' ? 1 / 3 : 1 / 6, offsetDb, rows };
 }

@@ -10,7 +10,8 @@ import { outside, spectrumView } from './spectrum.js';
  * - a width difference caused by the mid alone (mid level outside its envelope, side level inside)
  *   is not a width region: the EQ agent's mid band fixes it;
  * - a region of 3 bands (one octave) or more is broad: the stereo agent's width move;
- * - a narrower one is left to the EQ agent's side band.
+ * - a narrower one is left to the EQ agent's side band;
+ * - a single band inside the envelope between two outside ones on the same side joins them.
  */
 
 /** Width deviation a band may have beyond the references' range, dB (as in reference/features.ts). */
@@ -67,6 +68,12 @@ export function widthRegions(mix: MixProfile, refs: MixProfile[]): WidthRegion[]
     if (m && s && m.outsideDb !== 0 && s.outsideDb === 0) return 0; // the mid's doing: an EQ matter
     return Math.sign(r.outsideDb);
   });
+  // A single band inside the envelope between two outside on the same side, leaning the same way,
+  // does not split a region: one move reads better than two with a gap of a third of an octave.
+  for (let i = 1; i + 1 < rows.length; i++) {
+    const r = rows[i];
+    if (!member[i] && member[i - 1] && member[i - 1] === member[i + 1] && r && Math.sign(r.devDb) === member[i - 1]) member[i] = member[i - 1];
+  }
   const regions: WidthRegion[] = [];
   for (let i = 0; i < rows.length; i++) {
     if (!member[i]) continue;

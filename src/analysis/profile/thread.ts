@@ -63,7 +63,11 @@ export class ProfileThread {
     const workerData: ProfileWorkerInit = { ...init, slots: shared, slotFrames: SLOT_FRAMES };
     // The worker inherits the process's Node options, except one that only an --eval parent may have.
     const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-    this.worker = new Worker(launch.entry, { workerData, eval: launch.eval ?? false, execArgv });
+    try {
+      this.worker = new Worker(launch.entry, { workerData, eval: launch.eval ?? false, execArgv });
+    } catch (err) {
+      throw new AmaError('INTERNAL', `The profile analysis worker thread could not start: ${errorMessage(err)}`, { cause: err });
+    }
     this.worker.on('message', (m: FromProfileWorker) => this.onMessage(m));
     this.worker.on('error', (err) => this.fail(`failed: ${errorMessage(err)}`, err));
     this.worker.on('messageerror', (err) => this.fail(`sent a message that could not be read: ${errorMessage(err)}`, err));
@@ -120,9 +124,12 @@ export class ProfileThread {
       case 'result':
         this.result = m.readings;
         break;
-      case 'failed':
-        this.fail(`failed: ${m.message}`);
+      case 'failed': {
+        const cause = new Error(m.message);
+        if (m.stack) cause.stack = m.stack;
+        this.fail(`failed: ${m.message}`, cause);
         return;
+      }
     }
     const w = this.waiter;
     this.waiter = null;
@@ -132,6 +139,7 @@ export class ProfileThread {
   private wait(): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.failure) reject(this.failure);
+      else if (this.waiter) reject(new AmaError('INTERNAL', 'ProfileThread calls must be awaited one at a time.'));
       else this.waiter = { resolve, reject };
     });
   }
