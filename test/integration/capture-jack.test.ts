@@ -46,6 +46,12 @@ function feedConnections(): string[] {
   return r.stdout.split('\n').slice(1).map((s) => s.trim()).filter(Boolean);
 }
 
+/** Capture processes of this test process now. */
+function captureChildren(): number[] {
+  const r = spawnSync('pgrep', ['-P', String(process.pid), '-f', 'capture/child'], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter(Boolean).map(Number);
+}
+
 /** Reads blocks until `until` says enough (or timeoutMs passes), then stops the capture. */
 async function collect(capture: CaptureSource, until: (blocks: AudioBlock[]) => boolean, timeoutMs: number, perBlock?: () => Promise<void> | void): Promise<AudioBlock[]> {
   const blocks: AudioBlock[] = [];
@@ -203,5 +209,49 @@ describe.skipIf(missing.length > 0)('real-time capture from a JACK dummy server'
     expect((rate as Error).message).toMatch(/^Input device "dawjack_raw" cannot capture at 44100 Hz \(PortAudio: .*\); it supports 48000 Hz \(default 48000 Hz\)\. Pass --rate 48000\.$/);
     const channels = await openCapture({ device: 'dawjack_raw', sampleRate: RATE, channels: 4, launch }).catch((e: unknown) => e);
     expect((channels as Error).message).toBe('Input device "dawjack_raw" has 2 input channels; cannot capture 4. Pass --channels 1 to 2.');
+  });
+  it('restarts a capture process that dies (a crash of the driver or PortAudio), and resumes', async () => {
+    const events: CaptureEvent[] = [];
+    const capture = await openCapture({ device: 'dawjack', sampleRate: RATE, channels: 2, launch, onEvent: (e) => events.push(e) });
+    let killedPid = 0;
+    const blocks = await collect(capture, (bs) => {
+      if (!killedPid && bs.length === 20) {
+        killedPid = captureChildren()[0];
+        process.kill(killedPid, 'SIGKILL');
+      }
+      return events.some((e) => e.type === 'resumed') && bs.length > 60;
+    }, 20_000);
+    console.log(`capture-jack crash: ${events.map((e) => `${e.type}: ${e.message}`).join(' | ')}`);
+    expect(killedPid).toBeGreaterThan(0);
+    expect(events[0].message).toMatch(/^Lost input device "dawjack": the capture process ended \(SIGKILL\)\. Retrying in 0\.5 s\.$/);
+    expect(events.map((e) => e.type)).toEqual(['lost', 'retrying', 'resumed', 'stopped']);
+    expect(blocks.length).toBeGreaterThan(60);
+    expect(capture.stats().losses).toBe(1);
+    expect(captureChildren()).toEqual([]);
+  });
+
+  it('stops cleanly while the device is lost and being retried', async () => {
+    const events: CaptureEvent[] = [];
+    const capture = await openCapture({ device: 'dawjack', sampleRate: RATE, channels: 2, lostAfterSec: 0.5, launch, onEvent: (e) => events.push(e) });
+    const stop = new AbortController();
+    let stoppedIn = 0;
+    const reading = (async () => {
+      for await (const _ of capture.blocks(stop.signal)) {
+        /* read */
+      }
+    })();
+    await sleep(500);
+    await stopRig(); // the device goes away
+    while (!events.some((e) => e.type === 'lost' && /still unavailable/.test(e.message))) await sleep(50);
+    const t = Date.now();
+    stop.abort();
+    await reading;
+    stoppedIn = Date.now() - t;
+    console.log(`capture-jack stop while lost: stopped in ${stoppedIn} ms; ${events.map((e) => e.type).join(', ')}`);
+    expect(capture.stats().state).toBe('stopped');
+    expect(events.at(-1)!.type).toBe('stopped');
+    expect(stoppedIn).toBeLessThan(3000);
+    expect(captureChildren()).toEqual([]);
+    await startRig();
   });
 });
