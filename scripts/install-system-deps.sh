@@ -7,8 +7,14 @@
 #   python3-scipy     independent spectrum estimate (Welch) for the profile tests
 #   wesnoth-1.16-music  real music (Ogg Vorbis) for the comparison with ffmpeg
 #   build-essential   compiles the libebur128 harness
+#   fluidsynth, fluid-soundfont-gm, planetblupi-music-midi
+#                     real multitrack stems for the efficacy benchmark (scripts/corpus/): MIDI songs
+#                     rendered one instrument at a time with the General MIDI soundfont
+#   jackd2, python3-jack-client, libasound2-plugins
+#                     a JACK dummy server as a real-time "DAW" for the PortAudio capture tests
+#   tmux              runs the terminal dashboard in the tests
 set -euo pipefail
-packages=(ffmpeg libebur128-dev sox python3-scipy python3-numpy wesnoth-1.16-music build-essential)
+packages=(ffmpeg libebur128-dev sox python3-scipy python3-numpy wesnoth-1.16-music build-essential fluidsynth fluid-soundfont-gm planetblupi-music-midi jackd2 python3-jack-client libasound2-plugins tmux)
 missing=()
 for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -eq 0 ]; then echo "system packages: all present"; exit 0; fi

@@ -84,8 +84,8 @@ export function excerptStartSec(midi: MidiFile): number {
 }
 
 /**
- * The song cut after `endSec`: later channel events dropped, then sustain off, all notes off and all
- * sound off on every channel, because fluidsynth's fast render waits for every voice to end, and a
+ * The song cut at `endSec`: later events dropped, then sustain off, all notes off and all sound off
+ * on every channel at the end of every track (so no track starts a note after them), because fluidsynth's fast render waits for every voice to end, and a
  * pad note held past the cut would never end.
  */
 function truncated(midi: MidiFile, endSec: number): MidiFile {
@@ -95,9 +95,9 @@ function truncated(midi: MidiFile, endSec: number): MidiFile {
   for (let ch = 0; ch < 16; ch++) {
     for (const cc of [64, 123, 120]) silence.push({ tick: endTick, channel: ch, bytes: Uint8Array.of(0xb0 | ch, cc, 0) });
   }
-  const tracks = midi.tracks.map((t, i) => {
-    const kept = t.filter((e) => e.tick <= endTick && !isEnd(e));
-    return [...kept, ...(i === 0 ? silence : []), { tick: endTick, channel: null, bytes: Uint8Array.of(0xff, 0x2f, 0) }];
+  const tracks = midi.tracks.map((t) => {
+    const kept = t.filter((e) => e.tick < endTick && !isEnd(e));
+    return [...kept, ...silence, { tick: endTick, channel: null, bytes: Uint8Array.of(0xff, 0x2f, 0) }];
   });
   return { ...midi, tracks };
 }

@@ -5,7 +5,9 @@ import { AmaError, errorMessage } from '../util/errors.js';
 import { runAnalyze } from './analyze.js';
 import { runApply, type ApplyCliOptions } from './apply.js';
 import { runCompare } from './compare.js';
-import { runDemo } from './demo.js';
+import { runDemo, type DemoCliOptions } from './demo.js';
+import { runDevices } from './devices.js';
+import { runListen, type ListenCliOptions } from './listen.js';
 import { runSuggest, type SuggestCliOptions } from './suggest.js';
 
 const require = createRequire(import.meta.url);
@@ -67,10 +69,42 @@ export function buildCli(setExit: (code: number) => void): Command {
     .action(async (mix: string, opts: ApplyCliOptions) => setExit(await runApply(mix, opts)));
 
   program
+    .command('listen')
+    .description("Listen to your DAW's master through a capture device: live meters, comparison with 2-3 references and proposals, on a dashboard and a WebSocket feed")
+    .option('--device <name|index>', 'input device: its name (or a unique part of it) or index from "ama devices" (default: the default input)')
+    .option('--rate <hz>', "sample rate, Hz (default: the device's)")
+    .option('--channels <n>', 'channels to capture (default: 2, or 1 for a mono device)')
+    .requiredOption('--ref <file>', 'a reference track (repeat: --ref A --ref B [--ref C])', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--window <sec>', 'length of the sliding window the proposals look at, 1-600 s (default 30)')
+    .option('--ws-port <port>', 'port of the WebSocket feed and its page, 0 picks a free one (default 8787)')
+    .option('--ws-host <host>', 'address the feed listens on (default 127.0.0.1: this machine only)')
+    .option('--token <token>', 'clients of the feed must present this token (8 characters or more)')
+    .option('--no-ws', 'no WebSocket feed')
+    .option('--no-dashboard', 'no terminal dashboard: readable lines, or JSON lines with --json')
+    .option('--json', 'print the feed\'s messages as JSON lines (hello, status, meter, profile, suggestions)')
+    .option('--seconds <n>', 'stop after this much audio, s')
+    .action(async (opts: ListenCliOptions) => setExit(await runListen(opts)));
+
+  program
+    .command('devices')
+    .description('List the input devices ama can capture from (for ama listen --device)')
+    .option('--json', 'print a JSON array of { index, name, hostApi, maxInputChannels, defaultSampleRate, isDefault }')
+    .action(async (opts: { json?: boolean }) => setExit(await runDevices(opts)));
+
+  program
     .command('demo')
-    .description('Run ama on built-in demo material (no audio device or files needed)')
-    .option('--json', 'print JSON instead of the readable report')
-    .action(async (opts: { json?: boolean }) => setExit(await runDemo(opts)));
+    .description('Run ama live on built-in demo material (no audio device or files needed): the demo mix plays in real time through the dashboard and the feed')
+    .option('--no-dashboard', 'no terminal dashboard: readable lines, or JSON lines with --json')
+    .option('--json', 'print the feed\'s messages as JSON lines (with --report: the comparison as JSON)')
+    .option('--seconds <n>', 'stop after this much audio, s')
+    .option('--fast', 'play the mix as fast as possible instead of in real time (time is then audio time)')
+    .option('--report', 'print the offline report (analysis and comparison) instead; the default when stdout is not a terminal and none of --json, --no-dashboard, --seconds, --fast is given')
+    .option('--window <sec>', 'length of the sliding window the proposals look at, 1-600 s (default 30)')
+    .option('--ws-port <port>', 'port of the WebSocket feed and its page, 0 picks a free one (default 8787)')
+    .option('--ws-host <host>', 'address the feed listens on (default 127.0.0.1)')
+    .option('--token <token>', 'clients of the feed must present this token (8 characters or more)')
+    .option('--no-ws', 'no WebSocket feed')
+    .action(async (opts: DemoCliOptions) => setExit(await runDemo(opts)));
 
   return program;
 }

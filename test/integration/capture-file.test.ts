@@ -125,9 +125,15 @@ describe('the capture process and the life of ama', () => {
   it('after an abort nothing is left running: the process exits by itself', async () => {
     const t0 = Date.now();
     const r = await node('abort');
-    expect(r.stdout).toBe('read 20 blocks, state stopped\n');
+    expect(r.stdout).toBe('read 20 blocks, state stopped, events stopped\n');
     expect(r.code).toBe(0);
     expect(Date.now() - t0).toBeLessThan(15_000);
+  });
+
+  it('a capture whose process died keeps ama alive, restarts it, and reads on', async () => {
+    const r = await node('crash');
+    expect(r.stdout).toMatch(/^read (2[5-9]|[3-9]\d) blocks, state stopped, events lost retrying resumed stopped\n$/);
+    expect(r.code).toBe(0);
   });
 
   it('a capture process never outlives ama, even when ama exits without closing it', async () => {

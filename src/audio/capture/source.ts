@@ -186,8 +186,8 @@ class PortAudioCapture implements CaptureSource {
     const delayMs = this.retryMs;
     this.retryMs = Math.min(this.retryMs * 2, this.o.retryMaxSec * 1000);
     this.emit('lost', `${sentence} Retrying in ${delayMs / 1000} s.`, { retryInSec: delayMs / 1000 });
+    // Not unref'd: while the device is away, this timer is what keeps a capturing process alive.
     this.retryTimer = setTimeout(() => void this.retry(), delayMs);
-    this.retryTimer.unref();
   }
 
   private async retry(): Promise<void> {

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { availableSentence, channelsProblem, rateProblem, resolveDevice } from '../../src/audio/capture/devices.js';
-import { resolveOptions } from '../../src/audio/capture/options.js';
-import { deinterleave, encodeAudio, encodeStatus, FrameReader, HEADER_BYTES } from '../../src/audio/capture/protocol.js';
-import { BlockRing } from '../../src/audio/capture/ring.js';
-import type { InputDevice } from '../../src/audio/capture/types.js';
-import { renderDevices } from '../../src/cli/devices.js';
-import { ROOT } from '../helpers/cli.js';
+import { availableSentence, channelsProblem, rateProblem, resolveDevice } from '../../../../src/audio/capture/devices.js';
+import { resolveOptions } from '../../../../src/audio/capture/options.js';
+import { deinterleave, encodeAudio, encodeStatus, FrameReader, HEADER_BYTES } from '../../../../src/audio/capture/protocol.js';
+import { BlockRing } from '../../../../src/audio/capture/ring.js';
+import type { InputDevice } from '../../../../src/audio/capture/types.js';
+import { renderDevices } from '../../../../src/cli/devices.js';
+import { ROOT } from '../../../helpers/cli.js';
 
 // The pure parts of capture (no PortAudio): the frame protocol, the queue, device choice, options.
 
