@@ -114,6 +114,8 @@ async function launch(url: string): Promise<Cdp> {
   return new Cdp(ws);
 }
 
+if (!CHROMIUM && process.env.CI === 'true') throw new Error('CI needs chromium for the page test: run scripts/install-system-deps.sh');
+
 describe.skipIf(!CHROMIUM)('the page in headless Chromium', () => {
   it('shows meters, tonal balance and proposals, and its buttons approve and undo on the board', async () => {
     const { http, server, board } = await feed();

@@ -87,6 +87,9 @@ describe('LiveAnalyzer', () => {
     meters.forEach((m, i) => expect(m.t).toBeCloseTo((i + 1) * 0.1, 9));
     expect(meters.at(-1)!.loudness.integratedLufs).toBeCloseTo(offline.loudness.integratedLufs!, 2);
     expect(meters[5].loudness.momentaryLufs).not.toBeNull();
+    // The fast figures come from the MomentaryTracker: current and equal to the meter's.
+    expect(meters.at(-1)!.loudness.momentaryMaxLufs).toBe(offline.loudness.momentaryMaxLufs);
+    expect(meters.at(-1)!.loudness.shortTermMaxLufs).toBe(offline.loudness.shortTermMaxLufs);
     // Evaluations about once a second of stream time (the interval stretches only when they are slow).
     expect(evals.length).toBeGreaterThanOrEqual(23);
     expect(evals.length).toBeLessThanOrEqual(47);

@@ -33,9 +33,9 @@ function compare(sampleRate: number, layout: ChannelRole[], sec: number, poison 
 
 describe('MomentaryTracker', () => {
   it('reads the momentary and short-term loudness and maxima of LoudnessMeter exactly, at any block size', () => {
-    expect(compare(48000, ['L', 'R'], 5)).toBeGreaterThan(100);
-    expect(compare(22050, ['mono'], 4)).toBeGreaterThan(100); // 10 ms is 220.5 frames here
-    expect(compare(44100, ['L', 'R', 'C', 'LFE', 'Ls', 'Rs'], 4)).toBeGreaterThan(100); // odd active count, weights
+    expect(compare(48000, ['L', 'R'], 5)).toBeGreaterThan(30);
+    expect(compare(22050, ['mono'], 4)).toBeGreaterThan(30); // 10 ms is 220.5 frames here
+    expect(compare(44100, ['L', 'R', 'C', 'LFE', 'Ls', 'Rs'], 4)).toBeGreaterThan(30); // odd active count, surround weights
   });
 
   it('reads NaN samples as silence, as the meter does', () => {
