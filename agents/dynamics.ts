@@ -1,54 +1,90 @@
 import type { FeatureComparison } from '../src/reference/compare.js';
 import { comparison, confidenceFrom, round, withPrediction } from '../src/suggest/agentKit.js';
-import { compressorEffect, gainReductionDb, SLOW_ATTACK_MS } from '../src/suggest/predict.js';
+import { bandProgrammeLevels, compressorOnProgramme, detectorOffsetDb, gainReductionDb, programmeLevels, SLOW_ATTACK_MS, type ProgrammeLevels } from '../src/suggest/compressorModel.js';
 import type { Agent, AgentInput, AgentOptions, AgentReport, ParamsByKind, Suggestion } from '../src/suggest/types.js';
 
 /**
  * Dynamics agent. When the mix is more dynamic than the references (PLR or crest factor above their
- * envelope) it proposes a bus compressor that closes the gap to their mean: the ratio grows with the
- * gap (2:1 up to 2 dB, 3:1 up to 4, 4:1 up to 6, then 6:1), the threshold is solved so that the
- * peaks come down by the gap more than the body does (peak: the sample peak; body: 3 dB over the
- * median short-term loudness), make-up restores the body, attack and release follow the transient
- * density (dense drums: 10/100 ms, sparse: 25/250 ms). When only one region's crest (lows < 200 Hz,
- * mids, highs > 4 kHz) is high, the same design on that band alone. A loudness range above the
- * references with PLR within gets a slow levelling compressor. When the mix is flatter (PLR or
- * crest below the envelope), a note: back off the compression or limiting, by about the gap.
+ * envelope) it proposes a bus compressor that closes the gap to their mean: an instant attack (a
+ * compressor with a millisecond or more of attack lets the transient peaks through and lowers only
+ * the body, which widens the gap: bench/compressorModel.ts measures it), release from the transient
+ * density (dense: 100 ms, sparse: 250 ms), the ratio growing with the gap (2:1 up to 2 dB, 3:1 up to
+ * 4, 4:1 up to 6, then 6:1, raised to 10:1 if needed), the threshold solved with the programme model
+ * of src/suggest/compressorModel.ts so that the peaks come down by the gap relative to the loudness,
+ * and make-up restoring the loudness. Thresholds stay at least MIN_DEPTH_DB under the peak they act
+ * on; a gap too small for even a gentle ratio there gets no compressor, and a note says why. When
+ * only one region's crest (lows < 200 Hz, mids, highs > 4 kHz) is high, the same design on that band
+ * alone. A loudness range above the references with PLR within gets a slow levelling compressor whose
+ * threshold is the median passage's detector level. When the mix is flatter (PLR or crest below the
+ * envelope), a note: back off the compression or limiting, by about the gap.
  */
 
 const KNEE_DB = 6;
 /** Threshold search range below the peak, dB. */
 const MAX_DEPTH_DB = 30;
+/** Thresholds stay at least this far under the peak they act on, dB: closer, a compressor touches only the highest few peaks, and over it nothing. */
+export const MIN_DEPTH_DB = 3;
+/** Gentlest ratio proposed; a gap that needs less is left alone. */
+const MIN_RATIO = 1.2;
+/** Attack of a compressor meant to lower peaks, ms: instant, so the peaks it is for cannot slip through. */
+const PEAK_ATTACK_MS = 0;
 
 /** Ratio for a crest gap (dB). */
 function ratioFor(gapDb: number): number {
   return gapDb <= 2 ? 2 : gapDb <= 4 ? 3 : gapDb <= 6 ? 4 : 6;
 }
 
-/** Attack and release for the programme's transient density (onsets/s), ms. */
-function timesFor(transientsPerSec: number | null): { attackMs: number; releaseMs: number } {
+/** Release for the programme's transient density (onsets/s), ms. */
+function releaseFor(transientsPerSec: number | null): number {
   const t = transientsPerSec ?? 2;
-  return t > 4 ? { attackMs: 10, releaseMs: 100 } : t >= 1 ? { attackMs: 15, releaseMs: 150 } : { attackMs: 25, releaseMs: 250 };
+  return t > 4 ? 100 : t >= 1 ? 150 : 250;
+}
+
+/** A compressor design and what the programme model says it does to the peak-to-loudness ratio. */
+export interface CompressorDesign {
+  params: ParamsByKind['compressor'];
+  /** Predicted drop of the peak-to-loudness ratio (PLR, or the band's crest), dB. */
+  dropDb: number;
 }
 
 /**
- * Compressor settings that lower the peak-to-body ratio by `gapDb`: threshold solved by bisection,
- * ratio raised (up to 10:1) if the first choice cannot reach it within MAX_DEPTH_DB.
+ * Compressor settings that lower the peak-to-loudness ratio of `levels` by `gapDb` (programme model):
+ * threshold solved by bisection between MAX_DEPTH_DB and MIN_DEPTH_DB under the peak, the ratio
+ * raised (up to 10:1) when even the deepest threshold falls short (the design then does what it can,
+ * see dropDb), or lowered when the shallowest one overshoots; null when that needs a ratio under
+ * MIN_RATIO (the gap is too small for a compressor).
  */
-export function designCompressor(peakDb: number, medianDb: number, gapDb: number, times: { attackMs: number; releaseMs: number }): ParamsByKind['compressor'] {
-  let ratio = ratioFor(gapDb);
+export function designCompressor(levels: ProgrammeLevels, gapDb: number, releaseMs: number): CompressorDesign | null {
+  const peak = levels.samplePeakDbfs;
+  const params = (thresholdDb: number, ratio: number): ParamsByKind['compressor'] => ({ thresholdDb, ratio, attackMs: PEAK_ATTACK_MS, releaseMs, kneeDb: KNEE_DB, makeupDb: 0 });
   const drop = (t: number, r: number) => {
-    const e = compressorEffect(peakDb, medianDb, { thresholdDb: t, ratio: r, kneeDb: KNEE_DB, attackMs: 0, releaseMs: 0, makeupDb: 0 });
-    return e.peakDb - e.bodyDb;
+    const e = compressorOnProgramme(levels, params(t, r));
+    return e.loudnessDb - e.peakDb;
   };
-  while (ratio < 10 && drop(peakDb - MAX_DEPTH_DB, ratio) < gapDb) ratio = Math.min(10, ratio + 2);
-  let lo = peakDb - MAX_DEPTH_DB, hi = peakDb;
-  for (let k = 0; k < 40; k++) {
-    const mid = (lo + hi) / 2;
-    if (drop(mid, ratio) > gapDb) lo = mid; else hi = mid;
+  const deepest = peak - MAX_DEPTH_DB, shallowest = Math.floor((peak - MIN_DEPTH_DB) * 10) / 10;
+  let ratio = ratioFor(gapDb);
+  while (ratio < 10 && drop(deepest, ratio) < gapDb) ratio = Math.min(10, ratio + 2);
+  let thresholdDb: number;
+  if (drop(shallowest, ratio) >= gapDb) {
+    // Even at the shallowest threshold this ratio overshoots: a gentler one, if it is worth proposing.
+    let lo = 0, hi = 1 - 1 / ratio;
+    for (let k = 0; k < 40; k++) {
+      const mid = (lo + hi) / 2;
+      if (drop(shallowest, 1 / (1 - mid)) > gapDb) hi = mid; else lo = mid;
+    }
+    ratio = Math.round(10 / (1 - (lo + hi) / 2)) / 10;
+    if (ratio < MIN_RATIO) return null;
+    thresholdDb = shallowest;
+  } else {
+    let lo = deepest, hi = shallowest;
+    for (let k = 0; k < 40; k++) {
+      const mid = (lo + hi) / 2;
+      if (drop(mid, ratio) > gapDb) lo = mid; else hi = mid;
+    }
+    thresholdDb = Math.min(shallowest, round((lo + hi) / 2, 1));
   }
-  const thresholdDb = (lo + hi) / 2;
-  const body = compressorEffect(peakDb, medianDb, { thresholdDb, ratio, kneeDb: KNEE_DB, attackMs: 0, releaseMs: 0, makeupDb: 0 }).bodyDb;
-  return { thresholdDb: round(thresholdDb, 1), ratio, ...times, kneeDb: KNEE_DB, makeupDb: round(body, 1) };
+  const e = compressorOnProgramme(levels, params(thresholdDb, ratio));
+  return { params: { ...params(thresholdDb, ratio), makeupDb: round(-e.loudnessDb, 1) }, dropDb: round(e.loudnessDb - e.peakDb, 2) };
 }
 
 const fmt = (c: FeatureComparison) => `${c.mix!.toFixed(1)} against ${c.min!.toFixed(1)}..${c.max!.toFixed(1)} ${c.unit}`;

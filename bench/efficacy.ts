@@ -6,9 +6,9 @@ import { readAudio } from '../scripts/corpus/mix.js';
 import { CORPUS_SONGS } from '../scripts/corpus/stems.js';
 import { writeWav } from '../src/audio/wavWriter.js';
 import { analyzeCached } from '../src/reference/cache.js';
-import { distanceToTarget, type TargetDistance } from '../src/reference/distance.js';
+import { distanceToTarget, loudnessTargetOf, type TargetDistance } from '../src/reference/distance.js';
 import { buildTarget, type ReferenceTarget } from '../src/reference/target.js';
-import { renderSuggestions } from '../src/render/index.js';
+import { renderWithLevelTrim } from '../src/render/levelTrim.js';
 import { suggestForFiles } from '../src/suggest/engine.js';
 import type { Suggestion } from '../src/suggest/types.js';
 import { cacheDir } from '../src/util/paths.js';
@@ -29,8 +29,9 @@ import { verdict } from './efficacyRules.js';
  * - songs: the references are the balanced mixes of the three other songs, as a user would pick
  *   them: arrangement differences between the songs show up as proposals too.
  * In both, the "truth" for the distances is the song's own balanced mix (a target built from it
- * alone): before = the faulty mix, after = the faulty mix with every proposal rendered (`ama apply`
- * at amount 100 %). The balanced mix itself is also run through each set: what it gets proposed
+ * alone): before = the faulty mix, after = the faulty mix with every proposal rendered as `ama apply`
+ * renders them at amount 100 % (src/render/levelTrim.ts: measured, level move trimmed, true peak
+ * held at the ceiling). The balanced mix itself is also run through each set: what it gets proposed
  * are false alarms. Proposal directions: bench/efficacyRules.ts.
  *
  * Usage: node dist/bench/efficacy.js [variants|songs] [musicNNN ...]
@@ -53,11 +54,16 @@ async function truthOf(song: SongMixes): Promise<ReferenceTarget> {
   return buildTarget([{ info: { file: song.balanced, sha256: b.sha256, sampleRateHz: f.sampleRate, channels: f.channels, durationSec: f.durationSec ?? 0, integratedLufs: b.analysis.loudness.integratedLufs }, figures: b.figures }]);
 }
 
-/** Renders the proposals onto the mix with ama's DSP and measures the result. */
-async function applyAndMeasure(file: string, moves: Suggestion[], out: string, targets: ReferenceTarget[]): Promise<TargetDistance[]> {
+/**
+ * Renders the proposals onto the mix as `ama apply` does at amount 100 % (renderWithLevelTrim: the
+ * level move trimmed until the measured loudness meets the target under the ceiling), writes it and
+ * measures the result.
+ */
+async function applyAndMeasure(file: string, moves: Suggestion[], out: string, level: { intendedLufs: number | null; ceilingDbtp: number }, targets: ReferenceTarget[]): Promise<TargetDistance[]> {
   const { audio, sampleRate } = await readAudio(file);
-  const rendered = moves.length ? renderSuggestions(audio, sampleRate, moves).audio : audio;
-  writeWav(out, rendered, sampleRate);
+  const layout = audio.length === 2 ? (['L', 'R'] as const) : (['mono'] as const);
+  const { rendered } = renderWithLevelTrim(audio, sampleRate, [...layout], moves, level);
+  writeWav(out, rendered.audio, sampleRate);
   const after = await figures(out);
   return targets.map((t) => distanceToTarget(after.figures, t));
 }
@@ -71,7 +77,9 @@ async function runCase(song: SongMixes, fault: FaultName | 'balanced', refs: str
   const moves = r.suggestions.filter((s) => s.kind !== 'note');
   const before = distanceToTarget(r.mix, truth);
   const t1 = Date.now();
-  const [after, afterRefs] = await applyAndMeasure(file, moves, path.join(work, `${song.id}-${fault}.wav`), [truth, r.target]);
+  const o = r.options.agentOptions;
+  const level = { intendedLufs: loudnessTargetOf(r.target, { loudnessTargetLufs: o.loudnessTargetLufs }), ceilingDbtp: o.ceilingDbtp };
+  const [after, afterRefs] = await applyAndMeasure(file, moves, path.join(work, `${song.id}-${fault}.wav`), level, [truth, r.target]);
   return {
     song: song.id, fault, suggestions: r.suggestions,
     verdicts: fault === 'balanced' ? [] : r.suggestions.map((s) => verdict(fault, s)),

@@ -165,11 +165,13 @@ export class LiveAnalyzer {
   }
 
   /**
-   * Evaluates the figures as they are now (after the evaluation in flight, if any), emits the result
-   * to the listeners and schedules the next one. Never rejects: a failed agents run gives suggestions null.
+   * Evaluates the figures as they are now (after the evaluation in flight, if any; the latest one
+   * when no audio came since), emits the result to the listeners and schedules the next one. Never
+   * rejects: a failed agents run gives suggestions null.
    */
   async evaluate(): Promise<LiveEvaluation> {
     while (this.inFlight) await this.inFlight;
+    if (this.last && this.last.t === this.streamSec) return this.last; // nothing new since
     return this.start();
   }
 
@@ -233,15 +235,20 @@ export class LiveAnalyzer {
   }
 
   /**
-   * Reads a source to its end (or until the signal aborts), feeding every block. Yields to the event
-   * loop at least every 20 ms, so timers, sockets and keys are served even when blocks are queued.
+   * Reads a source to its end, until the signal aborts, or until `maxSec` of stream time (the block
+   * that crosses it is cut there), feeding every block. Yields to the event loop at least every
+   * 20 ms, so timers, sockets and keys are served even when blocks are queued.
    */
-  async run(source: AudioSource, signal?: AbortSignal): Promise<void> {
+  async run(source: AudioSource, signal?: AbortSignal, maxSec?: number | null): Promise<void> {
+    const maxFrames = maxSec == null ? Infinity : Math.round(maxSec * this.sampleRate);
     let since = performance.now();
     for await (const block of source.blocks(signal)) {
       if (signal?.aborted) break;
-      this.process(block);
+      const room = maxFrames - this.frames;
+      const n = block[0]?.length ?? 0;
+      this.process(room >= n ? block : block.map((ch) => ch.subarray(0, room)));
       if (this.waitForEvaluations && this.inFlight) await this.inFlight;
+      if (this.frames >= maxFrames) break;
       if (performance.now() - since > YIELD_AFTER_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         since = performance.now();

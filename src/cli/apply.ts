@@ -1,14 +1,14 @@
 import path from 'node:path';
 import { analyzeFile } from '../analysis/analyzeFile.js';
-import { LoudnessMeter } from '../analysis/loudness.js';
 import { openAudioFile } from '../audio/decode.js';
 import type { ChannelRole } from '../audio/types.js';
 import { writeWav } from '../audio/wavWriter.js';
 import { distanceToTarget, loudnessTargetOf, type TargetDistance } from '../reference/distance.js';
-import { renderSuggestions, type RenderResult } from '../render/index.js';
+import type { RenderResult } from '../render/index.js';
+import { renderWithLevelTrim } from '../render/levelTrim.js';
 import { suggestForFiles } from '../suggest/engine.js';
 import { headline } from '../suggest/format.js';
-import type { AgentOptions, Suggestion } from '../suggest/types.js';
+import type { Suggestion } from '../suggest/types.js';
 import { AmaError } from '../util/errors.js';
 import { toJson } from '../util/format.js';
 import { optionInput, type SuggestCliOptions } from './suggest.js';
@@ -20,13 +20,6 @@ export interface ApplyCliOptions extends SuggestCliOptions {
 
 /** Format version of `ama apply --json`. */
 export const APPLY_VERSION = 1;
-/** The rendered loudness may miss the intended one by this much before the level move is trimmed, LU. */
-const LOUDNESS_TRIM_LU = 0.1;
-/** Render passes at most (the first plus corrections). */
-const MAX_PASSES = 4;
-/** A true peak this far over the ceiling is left to rounding, dB. */
-const PEAK_SLACK_DB = 0.05;
-
 /** Decodes a whole file into planar channels. */
 async function readAudio(file: string): Promise<{ channels: Float32Array[]; sampleRate: number; layout: ChannelRole[] }> {
   const source = await openAudioFile(file);
@@ -45,50 +38,14 @@ async function readAudio(file: string): Promise<{ channels: Float32Array[]; samp
   return { channels, sampleRate: source.format.sampleRate, layout: source.format.layout };
 }
 
-/** Integrated loudness and true peak of planar audio. */
-function measureLevel(audio: Float32Array[], sampleRate: number, layout: ChannelRole[]): { integratedLufs: number | null; truePeakDbtp: number | null } {
-  const meter = new LoudnessMeter({ sampleRate, layout });
-  for (let s = 0; s < audio[0].length; s += 65536) meter.process(audio.map((ch) => ch.subarray(s, Math.min(ch.length, s + 65536))));
-  const { integratedLufs, truePeakDbtp } = meter.read();
-  return { integratedLufs, truePeakDbtp };
-}
-
-/**
- * The moves with the level move shifted by `db` (a gain's gain, a limiter's drive). When there is
- * none and one is needed (`db` not 0, or the peak over the ceiling), a level move is added: a gain,
- * or a true-peak limiter when the peak would cross the ceiling.
- */
-function levelled(moves: Suggestion[], db: number, peakOverDb: number, o: AgentOptions): Suggestion[] {
-  const r2 = (x: number) => Math.round(x * 100) / 100;
-  const has = moves.some((s) => s.agent === 'loudness' && (s.kind === 'gain' || s.kind === 'limiter'));
-  if (!has) {
-    if (Math.abs(db) < 0.005 && peakOverDb <= 0) return moves;
-    const base = { agent: 'loudness' as const, scope: 'master' as const, confidence: 0.9, evidence: { trimDb: r2(db) } };
-    const added: Suggestion = peakOverDb + db > 0
-      ? { ...base, key: 'loudness:master:limiter', kind: 'limiter', params: { inputGainDb: r2(db), ceilingDbtp: o.ceilingDbtp, releaseMs: 50, lookaheadMs: 1.5 }, rationale: 'Added at render time: the rendered moves left the true peak over the ceiling or the loudness off target.' }
-      : { ...base, key: 'loudness:master:gain', kind: 'gain', params: { gainDb: r2(db) }, rationale: 'Added at render time: the rendered moves left the loudness off target.' };
-    return [...moves, added];
-  }
-  return moves.map((s): Suggestion => {
-    if (s.agent !== 'loudness') return s;
-    if (s.kind === 'gain') {
-      if (peakOverDb + db > 0) return { ...s, key: 'loudness:master:limiter', kind: 'limiter', params: { inputGainDb: r2(s.params.gainDb + db), ceilingDbtp: o.ceilingDbtp, releaseMs: 50, lookaheadMs: 1.5 } };
-      return { ...s, params: { gainDb: r2(s.params.gainDb + db) } };
-    }
-    if (s.kind === 'limiter') return { ...s, params: { ...s.params, inputGainDb: r2(s.params.inputGainDb + db) } };
-    return s;
-  });
-}
-
 /**
  * `ama apply --ref A --ref B MIX -o OUT.wav`: renders the proposals onto the mix with ama's own DSP
  * (EQ, compressors, width, gain, true-peak limiter), writes OUT (the mix's rate and channels, 32-bit
- * float WAV), measures it again and prints the distance to the target before and after. With the
- * loudness agent enabled, the render's loudness and true peak are measured and the level move
- * trimmed, turned into a limiter, or added (up to three more passes) until the loudness is within
- * 0.1 LU of the intended one (the amount's share of the way to the target) and the true peak is
- * under the ceiling: the other moves' effect on level and peaks is only predicted, the render is
- * measured.
+ * float WAV), measures it again and prints the distance to the target before and after. The render
+ * goes through renderWithLevelTrim: with the loudness agent enabled, the level move is trimmed,
+ * turned into a limiter, or added until the loudness is within 0.1 LU of the intended one (the
+ * amount's share of the way to the target) and the true peak is at or under the ceiling; with it
+ * off, the level is left alone and only a peak over the ceiling gets a limiter at 0 dB drive.
  */
 export async function runApply(mixFile: string, opts: ApplyCliOptions): Promise<number> {
   if (path.extname(opts.out).toLowerCase() !== '.wav') throw new AmaError('BAD_OPTION', `-o ${opts.out}: ama writes WAV files; give the output a .wav name`);
@@ -101,25 +58,11 @@ export async function runApply(mixFile: string, opts: ApplyCliOptions): Promise<
   const i0 = r.mix.loudness.integratedLufs;
   const target = loudnessTargetOf(r.target, { loudnessTargetLufs: o.loudnessTargetLufs });
   // The level is the loudness agent's: with it enabled, the render is measured and its level move
-  // corrected (or one added) until the loudness is the intended one and the true peak under the ceiling.
+  // corrected (or one added) until the loudness is the intended one and the true peak under the
+  // ceiling; with it off, only the ceiling is guarded (src/render/levelTrim.ts).
   const levelling = (r.options.only === null || r.options.only.includes('loudness')) && i0 !== null && target !== null;
   const intended = levelling ? i0! + (o.amountPct / 100) * (target! - i0!) : null;
-  let final: Suggestion[] = moves;
-  let rendered: RenderResult = renderSuggestions(channels, sampleRate, final);
-  let trim = 0;
-  for (let pass = 1; intended !== null && pass < MAX_PASSES; pass++) {
-    const got = measureLevel(rendered.audio, sampleRate, layout);
-    if (got.integratedLufs === null || got.truePeakDbtp === null) break;
-    const miss = intended - got.integratedLufs;
-    const over = got.truePeakDbtp - o.ceilingDbtp;
-    const limited = final.some((s) => s.kind === 'limiter');
-    if (Math.abs(miss) <= LOUDNESS_TRIM_LU && (over <= PEAK_SLACK_DB || limited)) break;
-    // Level moves shift peaks dB for dB: without any trim the peak would be `over - trim` over the ceiling.
-    const overUntrimmed = over - trim;
-    trim += miss;
-    final = levelled(moves, trim, overUntrimmed, o);
-    rendered = renderSuggestions(channels, sampleRate, final);
-  }
+  const { rendered, final, trimDb: trim } = renderWithLevelTrim(channels, sampleRate, layout, moves, { intendedLufs: intended, ceilingDbtp: o.ceilingDbtp });
   writeWav(opts.out, rendered.audio, sampleRate, { format: 'float32' });
   const after = await analyzeFile(opts.out);
   const distOpts = { loudnessTargetLufs: o.loudnessTargetLufs, ceilingDbtp: o.ceilingDbtp };
@@ -133,12 +76,12 @@ export async function runApply(mixFile: string, opts: ApplyCliOptions): Promise<
       distance: { before: r.distance, after: afterDistance },
     }) + '\n');
   } else {
-    process.stdout.write(renderApply(mixFile, opts.out, applied, rendered, r.distance, afterDistance, { i0, i1: after.loudness.integratedLufs, intended, tp0: r.mix.loudness.truePeakDbtp, tp1: after.loudness.truePeakDbtp, trim }));
+    process.stdout.write(renderApply(mixFile, opts.out, applied, rendered, r.distance, afterDistance, { i0, i1: after.loudness.integratedLufs, intended, tp0: r.mix.loudness.truePeakDbtp, tp1: after.loudness.truePeakDbtp }));
   }
   return r.references.some((x) => x.error) ? 1 : 0;
 }
 
-interface LevelFigures { i0: number | null; i1: number | null; intended: number | null; tp0: number | null; tp1: number | null; trim: number }
+interface LevelFigures { i0: number | null; i1: number | null; intended: number | null; tp0: number | null; tp1: number | null }
 
 /** The readable report of `ama apply`. */
 export function renderApply(mix: string, out: string, moves: Suggestion[], rendered: RenderResult, before: TargetDistance, after: TargetDistance, lv: LevelFigures): string {
@@ -148,7 +91,6 @@ export function renderApply(mix: string, out: string, moves: Suggestion[], rende
   if (moves.length === 0) lines.push('  none: the mix lies within the references wherever a move could help (the output is a copy).');
   lines.push(`Stages, in order: ${rendered.applied.length ? rendered.applied.join(' -> ') : 'none'}`);
   for (const n of rendered.notes) lines.push(`  note: ${n}`);
-  if (lv.trim !== 0) lines.push(`The level move was set ${lv.trim > 0 ? '+' : ''}${lv.trim.toFixed(2)} dB from the proposal so the measured loudness meets the intended ${f(lv.intended)} LUFS under the ceiling.`);
   lines.push('');
   lines.push(`Loudness: ${f(lv.i0)} -> ${f(lv.i1)} LUFS; true peak ${f(lv.tp0)} -> ${f(lv.tp1)} dBTP`);
   lines.push('Distance to the target        before     after');

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { openCapture } from '../audio/capture/index.js';
+import { listInputDevices, openCapture, resolveDevice } from '../audio/capture/index.js';
 import type { CaptureEvent, CaptureSource } from '../audio/capture/types.js';
 import { Daemon, loadTargetWithProgress, type DaemonOptions } from '../daemon/daemon.js';
 import { AmaError } from '../util/errors.js';
@@ -27,6 +27,8 @@ export interface ListenCliOptions extends LiveCliOptions {
   rate?: string;
   channels?: string;
   ref: string[];
+  /** The device is not paced in real time (an ALSA file PCM, a render-to-device): wait for ama instead of dropping audio. */
+  lossless?: boolean;
 }
 
 /** The live options, validated. */
@@ -98,9 +100,13 @@ export async function runListen(o: ListenCliOptions): Promise<number> {
   if (!o.ref || o.ref.length === 0) problems.push('--ref: give 2-3 reference tracks (--ref A --ref B)');
   const settings = liveSettings(o, problems);
   const device = o.device === undefined ? undefined : /^\d+$/.test(o.device) ? Number(o.device) : o.device;
-  // References first: capture would overflow its queue while they are analysed.
+  // The device is checked first (a typo should not wait for the references), then the references
+  // are loaded, then capture starts (it would overflow its queue while they are analysed).
+  const found = resolveDevice(await listInputDevices(), device);
+  if (!found.ok) throw new AmaError('BAD_OPTION', found.message);
   const refs = await loadTargetWithProgress(o.ref, (line) => process.stderr.write(line + '\n'));
   let onEvent: ((e: CaptureEvent) => void) | null = null;
-  const source = await openCapture({ device, sampleRate: rate, channels, onEvent: (e) => onEvent?.(e) });
-  return runDaemon(source, settings, { sourceKind: 'device', refs }, { forward: (fn) => (onEvent = fn) });
+  const source = await openCapture({ device, sampleRate: rate, channels, lossless: o.lossless, onEvent: (e) => onEvent?.(e) });
+  // An unpaced device's time is its audio's time, and every evaluation is waited for (as `ama demo --fast`).
+  return runDaemon(source, settings, { sourceKind: 'device', refs, unpaced: Boolean(o.lossless) }, { forward: (fn) => (onEvent = fn) });
 }

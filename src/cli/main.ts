@@ -83,6 +83,7 @@ export function buildCli(setExit: (code: number) => void): Command {
     .option('--no-dashboard', 'no terminal dashboard: readable lines, or JSON lines with --json')
     .option('--json', 'print the feed\'s messages as JSON lines (hello, status, meter, profile, suggestions)')
     .option('--seconds <n>', 'stop after this much audio, s')
+    .option('--lossless', 'for a device not paced in real time (an ALSA file PCM, a render-to-device): wait for the analysis instead of dropping audio')
     .action(async (opts: ListenCliOptions) => setExit(await runListen(opts)));
 
   program

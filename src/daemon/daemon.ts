@@ -7,7 +7,7 @@ import type { BoardCommand, CommandResult } from '../suggest/boardTypes.js';
 import { validateSuggestOptions, type SuggestOptionsInput } from '../suggest/options.js';
 import { AGENTS } from '../suggest/registry.js';
 import { buildHello, buildMeter, buildNotice, buildProfile, buildSuggestions, compactComparison, type HelloMessage, type OutboundMessage } from '../transport/ws/protocol.js';
-import { FeedServer } from '../transport/ws/server.js';
+import { DEFAULT_FEED_OPTIONS, FeedServer } from '../transport/ws/server.js';
 import { Dashboard } from '../ui/dashboard/dashboard.js';
 import { errorMessage } from '../util/errors.js';
 import { JsonLinesSink, TextSink, type MessageSink } from './outputs.js';
@@ -88,10 +88,11 @@ export class Daemon {
     void this.stop();
   };
 
-  constructor(private readonly o: DaemonOptions) {}
-
-  /** The feed's port once started (null: no feed). */
+  /** The feed's port once started (null: no feed, or it could not open). */
   feedPort: number | null = null;
+
+  /** Only stores the options; nothing starts before start(). */
+  constructor(private readonly o: DaemonOptions) {}
 
   /** Loads the references, opens the outputs and starts analysing; resolves once running. */
   async start(): Promise<void> {
@@ -125,8 +126,17 @@ export class Daemon {
     this.publish(buildSuggestions(board.items(), board.revision));
     this.publishStatus();
     this.statusTimer = setInterval(() => this.guard('the status', () => this.publishStatus()), STATUS_MS);
-    this.running = analyzer.run(o.source, this.abort.signal).then(
-      () => { if (!this.abort.signal.aborted) { this.ended = true; this.log('the source ended'); } },
+    this.running = analyzer.run(o.source, this.abort.signal, o.stopAfterSec).then(
+      async () => {
+        if (this.stopping) return;
+        const limit = o.stopAfterSec;
+        if (limit != null && analyzer.streamSec >= limit - 1e-9) this.log(`stopped after ${limit} s of audio`, false);
+        else {
+          this.ended = true;
+          this.log('the source ended');
+        }
+        await analyzer.evaluate(); // the figures of everything heard, to every output
+      },
       (err: unknown) => { this.exitCode = 1; this.log(`the input failed: ${errorMessage(err)}`); },
     ).finally(() => void this.stop());
   }
@@ -198,7 +208,7 @@ export class Daemon {
     const out = o.out ?? process.stdout;
     if (o.output === 'json') this.sinks.push(new JsonLinesSink(out as NodeJS.WriteStream));
     if (o.output === 'text') this.sinks.push(new TextSink(out));
-    if (o.output === 'json') this.publish(buildHello({ server: { name: 'ama', version: o.version }, ...this.hello, maxMessageBytes: 4096 }));
+    if (o.output === 'json') this.publish(buildHello({ server: { name: 'ama', version: o.version }, ...this.hello, maxMessageBytes: DEFAULT_FEED_OPTIONS.maxMessageBytes }));
     if (o.output === 'dashboard') {
       const refs = this.hello.references.map((r) => r.name).join(', ');
       const dashboard = new Dashboard({
@@ -219,11 +229,6 @@ export class Daemon {
 
   private onMeter(m: MeterFrame): void {
     this.publish(buildMeter(m.t, m.loudness));
-    const limit = this.o.stopAfterSec;
-    if (limit != null && m.t >= limit - 1e-9 && !this.stopping) {
-      this.log(`stopping after ${limit} s of audio`, false);
-      void this.stop();
-    }
   }
 
   private onEvaluation(e: LiveEvaluation): void {

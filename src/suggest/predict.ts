@@ -2,40 +2,23 @@ import { kWeightingPower } from '../analysis/profile/kWeighting.js';
 import type { TrackFigures } from '../reference/features.js';
 import { distanceToTarget, DYNAMICS_FEATURES, dynamicsDistanceDb, stereoDistanceDb, tonalDistanceDb } from '../reference/distance.js';
 import type { ReferenceTarget } from '../reference/target.js';
+import { bandCrestKey, bandProgrammeLevels, compressorOnProgramme, programmeLevels } from './compressorModel.js';
 import { bandAveragedResponseDb } from './eqResponse.js';
 import type { AgentOptions, ParamsByKind, Scope, Suggestion } from './types.js';
+
+export { compressorEffect, gainReductionDb, SLOW_ATTACK_MS } from './compressorModel.js';
 
 /**
  * A model of what each kind of move does to a mix's measured figures, so that a proposal's
  * `predicted` effect (distance to the target before and after) can be computed without rendering
  * audio, and the loudness agent can account for the level the other moves add or take away.
  * First-order physics: an EQ adds its response to the band levels (and the K-weighted power sum
- * gives the loudness change); a width move scales side power in its bands; a compressor lowers
- * peaks by (peak - threshold)(1 - 1/ratio) and the body by the same law at the typical level; a
+ * gives the loudness change); a width move scales side power in its bands; a compressor follows the
+ * programme model of src/suggest/compressorModel.ts (its detector reads the peak envelope, which
+ * sits well over the short-term loudness, and transient peaks pass a millisecond attack); a
  * limiter clips the true peak at its ceiling. Not modelled: a limiter's own small loudness loss,
  * the true-peak change of an EQ (peaks are taken to follow the loudness).
  */
-
-/** Attack from which a compressor counts as slow (a leveller riding the short-term level), ms. */
-export const SLOW_ATTACK_MS = 30;
-/** Short-term level above which the "body" of a programme is taken to sit above its median, dB. */
-const BODY_OVER_MEDIAN_DB = 3;
-
-/** Gain reduction of a compressor at a level, with a soft knee of kneeDb, dB (>= 0). */
-export function gainReductionDb(levelDb: number, thresholdDb: number, ratio: number, kneeDb = 0): number {
-  const over = levelDb - thresholdDb;
-  const slope = 1 - 1 / ratio;
-  if (kneeDb > 0 && Math.abs(over) <= kneeDb / 2) return (slope * (over + kneeDb / 2) ** 2) / (2 * kneeDb);
-  return over > 0 ? slope * over : 0;
-}
-
-/** Peak reduction and body (typical level) reduction of a compressor on a programme, dB. */
-export function compressorEffect(peakDb: number, medianDb: number, c: ParamsByKind['compressor']): { peakDb: number; bodyDb: number } {
-  return {
-    peakDb: gainReductionDb(peakDb, c.thresholdDb, c.ratio, c.kneeDb),
-    bodyDb: gainReductionDb(medianDb + BODY_OVER_MEDIAN_DB, c.thresholdDb, c.ratio, c.kneeDb),
-  };
-}
 
 const add = (x: number | null, d: number) => (x === null ? null : x + d);
 const p10 = (db: number | null) => (db === null ? 0 : 10 ** (db / 10));
@@ -160,58 +143,47 @@ export function applyMove(fig: TrackFigures, s: Suggestion): TrackFigures {
   return f;
 }
 
+/** A compressor through the programme model (src/suggest/compressorModel.ts), make-up added. */
 function compress(f: TrackFigures, c: ParamsByKind['compressor']): void {
+  if (c.lowHz !== undefined || c.highHz !== undefined) {
+    compressBand(f, c);
+    return;
+  }
+  const levels = programmeLevels(f);
+  if (!levels) return;
   const dy = f.profile.dynamics, l = f.loudness;
-  const median = dy.shortTerm?.p50Lufs ?? l.integratedLufs;
-  const band = c.lowHz !== undefined || c.highHz !== undefined;
-  if (band) {
-    // Band level from the tonal balance: sum of mid band powers in the range, absolute.
-    const ref = f.profile.tonal.referenceLufs;
-    const lo = c.lowHz ?? 0, hi = c.highHz ?? Infinity;
-    const pw = f.profile.tonal.thirdOctave.filter((b) => b.centerHz >= lo && b.centerHz < hi).reduce((a, b) => a + p10(b.midDb), 0);
-    const key = c.highHz !== undefined && c.lowHz === undefined ? 'crestLowDb' : c.lowHz !== undefined && c.highHz === undefined ? 'crestHighDb' : 'crestMidDb';
-    const crest = dy[key];
-    if (ref === null || !(pw > 0) || crest === null) return;
-    const rms = ref + 10 * Math.log10(pw);
-    const e = compressorEffect(rms + crest, rms - BODY_OVER_MEDIAN_DB, c);
-    dy[key] = crest - (e.peakDb - e.bodyDb);
-    return;
-  }
-  if (c.attackMs >= SLOW_ATTACK_MS && dy.shortTerm) {
-    // A slow compressor (a leveller) rides the short-term level: loud passages come down, peaks with them.
-    const st = dy.shortTerm;
-    const gr = (lvl: number) => gainReductionDb(lvl, c.thresholdDb, c.ratio, c.kneeDb);
-    const g10 = gr(st.p10Lufs), g50 = gr(st.p50Lufs), g95 = gr(st.p95Lufs);
-    const dBody = c.makeupDb - g50, dLoud = c.makeupDb - g95;
-    if (l.loudnessRangeLu !== null) l.loudnessRangeLu = Math.max(0, l.loudnessRangeLu - (g95 - g10));
-    for (const k of ['p10Lufs', 'p50Lufs', 'p90Lufs', 'p95Lufs'] as const) st[k] += c.makeupDb - gr(st[k]);
-    dy.loudnessRangeLu = l.loudnessRangeLu;
-    for (const k of ['integratedLufs', 'rmsDbfs'] as const) l[k] = add(l[k], dBody);
-    for (const k of ['truePeakDbtp', 'samplePeakDbfs', 'shortTermMaxLufs', 'momentaryMaxLufs'] as const) l[k] = add(l[k], dLoud);
-    dy.integratedLufs = add(dy.integratedLufs, dBody); dy.rmsDbfs = add(dy.rmsDbfs, dBody); dy.samplePeakDbfs = add(dy.samplePeakDbfs, dLoud);
-    l.plrDb = add(l.plrDb, dLoud - dBody); l.crestDb = add(l.crestDb, dLoud - dBody);
-    dy.plrDb = l.plrDb; dy.crestDb = add(dy.crestDb, dLoud - dBody);
-    return;
-  }
-  const peak = dy.samplePeakDbfs ?? l.samplePeakDbfs;
-  if (peak === null || median === null) return;
-  const e = compressorEffect(peak, median, c);
-  const dPeak = -e.peakDb + c.makeupDb, dBody = -e.bodyDb + c.makeupDb;
-  const crestDrop = e.peakDb - e.bodyDb;
-  l.truePeakDbtp = add(l.truePeakDbtp, dPeak); l.samplePeakDbfs = add(l.samplePeakDbfs, dPeak);
-  dy.samplePeakDbfs = add(dy.samplePeakDbfs, dPeak);
-  for (const k of ['integratedLufs', 'shortTermMaxLufs', 'momentaryMaxLufs', 'rmsDbfs'] as const) l[k] = add(l[k], dBody);
-  dy.rmsDbfs = add(dy.rmsDbfs, dBody); dy.integratedLufs = add(dy.integratedLufs, dBody);
-  l.plrDb = add(l.plrDb, -crestDrop); l.psrDb = add(l.psrDb, -crestDrop); l.crestDb = add(l.crestDb, -crestDrop);
-  dy.crestDb = add(dy.crestDb, -crestDrop); dy.plrDb = add(dy.plrDb, -crestDrop); dy.psrDb = add(dy.psrDb, -crestDrop);
+  const e = compressorOnProgramme(levels, c);
+  const dI = c.makeupDb + e.loudnessDb, dPeak = c.makeupDb + e.peakDb, dLoudest = c.makeupDb + e.loudestDb;
+  for (const k of ['integratedLufs', 'rmsDbfs'] as const) l[k] = add(l[k], dI);
+  for (const k of ['truePeakDbtp', 'samplePeakDbfs'] as const) l[k] = add(l[k], dPeak);
+  for (const k of ['shortTermMaxLufs', 'momentaryMaxLufs'] as const) l[k] = add(l[k], dLoudest);
+  l.plrDb = add(l.plrDb, dPeak - dI); l.crestDb = add(l.crestDb, dPeak - dI); l.psrDb = add(l.psrDb, dPeak - dLoudest);
+  dy.integratedLufs = add(dy.integratedLufs, dI); dy.rmsDbfs = add(dy.rmsDbfs, dI); dy.samplePeakDbfs = add(dy.samplePeakDbfs, dPeak);
+  dy.plrDb = add(dy.plrDb, dPeak - dI); dy.crestDb = add(dy.crestDb, dPeak - dI); dy.psrDb = add(dy.psrDb, dPeak - dLoudest);
+  f.profile.tonal.referenceLufs = add(f.profile.tonal.referenceLufs, dI);
   if (dy.shortTerm) {
     // Louder passages come down more than quiet ones: the loudness range shrinks by the difference.
-    const st = dy.shortTerm;
-    const gr = (lvl: number) => gainReductionDb(lvl + BODY_OVER_MEDIAN_DB, c.thresholdDb, c.ratio, c.kneeDb);
-    if (l.loudnessRangeLu !== null) l.loudnessRangeLu = Math.max(0, l.loudnessRangeLu - (gr(st.p95Lufs) - gr(st.p10Lufs)));
+    const s = dy.shortTerm;
+    if (l.loudnessRangeLu !== null) l.loudnessRangeLu = Math.max(0, l.loudnessRangeLu + e.atLufs(s.p95Lufs) - e.atLufs(s.p10Lufs));
     dy.loudnessRangeLu = l.loudnessRangeLu;
-    for (const k of ['p10Lufs', 'p50Lufs', 'p90Lufs', 'p95Lufs'] as const) st[k] += c.makeupDb - gr(st[k]);
+    for (const k of ['p10Lufs', 'p50Lufs', 'p90Lufs', 'p95Lufs'] as const) s[k] += c.makeupDb + e.atLufs(s[k]);
   }
+}
+
+/**
+ * A compressor on one band: its change is a gain on its part of the spectrum (which moves the
+ * loudness by the band's K-weighted share), and the band's crest changes by its peak change minus
+ * its level change.
+ */
+function compressBand(f: TrackFigures, c: ParamsByKind['compressor']): void {
+  const band = bandProgrammeLevels(f, c.lowHz, c.highHz);
+  if (!band) return;
+  const e = compressorOnProgramme(band.levels, c);
+  const g = c.makeupDb + e.loudnessDb;
+  f.profile.dynamics[bandCrestKey(c.lowHz, c.highHz)] = band.crestDb + e.peakDb - e.loudnessDb;
+  const lo = c.lowHz ?? 0, hi = c.highHz ?? Infinity;
+  const inBand = (hz: number) => (hz >= lo && hz < hi ? g : 0);
+  spectralChange(f, inBand, inBand);
 }
 
 /** The figures after several moves, in order. */

@@ -27,18 +27,14 @@ export interface DashboardOptions {
   maxFps?: number;
 }
 
-/** Smallest terminal the layout is made for, columns x rows. */
-export const MIN_COLS = 80;
-export const MIN_ROWS = 24;
-
 const FLASH_MS = 4000;
 
 /**
  * The blessed terminal dashboard: loudness meters, the tonal balance over the references'
  * envelope, width and correlation, the ranked proposals (select with arrows or j/k; a approve,
  * r reject, u undo), a status line, help on ?, quit on q. Redraws at most maxFps times a second
- * and on resize; lays itself out for 80x24 and larger. start() takes the terminal, stop() gives
- * it back as it was.
+ * and on resize; lays itself out for 80x24 and larger (smaller terminals get a clipped view).
+ * start() takes the terminal, stop() gives it back as it was.
  */
 export class Dashboard {
   private screen: blessed.Widgets.Screen | null = null;

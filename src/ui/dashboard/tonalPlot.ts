@@ -64,13 +64,19 @@ function cell(b: TonalRow, top: number, bottom: number, above: boolean): string 
 function axis(shown: readonly TonalRow[], cols: number): string {
   const chars = Array.from({ length: LABEL_COLS + shown.length * cols }, () => ' ');
   'Hz'.split('').forEach((c, i) => (chars[i + 1] = c));
-  let free = LABEL_COLS;
-  shown.forEach((b, i) => {
-    const label = LABELS.find(([hz]) => Math.abs(hz - b.centerHz) / hz < 0.02)?.[1];
+  const taken = new Uint8Array(chars.length);
+  taken.fill(1, 0, LABEL_COLS);
+  // Octaves of 1 kHz first (63 .. 16k every two octaves), then the others where they fit.
+  const order = [...LABELS].sort(([a], [b]) => Number(!MAIN.has(a)) - Number(!MAIN.has(b)));
+  for (const [hz, label] of order) {
+    const i = shown.findIndex((b) => Math.abs(hz - b.centerHz) / hz < 0.02);
     const at = LABEL_COLS + i * cols;
-    if (!label || at < free || at + label.length > chars.length) return;
+    if (i < 0 || at + label.length > chars.length) continue;
+    if (taken.subarray(Math.max(0, at - 1), at + label.length + 1).some((x) => x)) continue;
     label.split('').forEach((c, j) => (chars[at + j] = c));
-    free = at + label.length + 1;
-  });
+    taken.fill(1, at, at + label.length);
+  }
   return esc(chars.join('').trimEnd());
 }
+
+const MAIN = new Set([63, 250, 1000, 4000, 16000]);
