@@ -2,18 +2,19 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { AmaError, errorMessage } from '../util/errors.js';
-import { runAnalyze } from './analyze.js';
-import { runApply, type ApplyCliOptions } from './apply.js';
-import { runCompare } from './compare.js';
-import { runDemo, type DemoCliOptions } from './demo.js';
-import { runDevices } from './devices.js';
-import { runListen, type ListenCliOptions } from './listen.js';
-import { runSuggest, type SuggestCliOptions } from './suggest.js';
+import type { ApplyCliOptions } from './apply.js';
+import type { DemoCliOptions } from './demo.js';
+import type { ListenCliOptions } from './listen.js';
+import type { SuggestCliOptions } from './suggest.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../../package.json') as { version: string };
 
-/** Builds the command-line interface; each command's action resolves to the process exit code. */
+/**
+ * Builds the command-line interface; each command's action resolves to the process exit code. Each
+ * command's module is imported only when it runs, so `ama analyze` never loads the daemon, the
+ * dashboard or the native capture code.
+ */
 export function buildCli(setExit: (code: number) => void): Command {
   const program = new Command();
   program
@@ -28,7 +29,7 @@ export function buildCli(setExit: (code: number) => void): Command {
     .description('Loudness (BS.1770-4 / EBU R128), true peak and level figures of audio files')
     .argument('<file...>', 'audio files: WAV, AIFF, FLAC, MP3, Ogg Vorbis (others through ffmpeg)')
     .option('--json', 'print a JSON array, one object per file')
-    .action(async (files: string[], opts: { json?: boolean }) => setExit(await runAnalyze(files, opts)));
+    .action(async (files: string[], opts: { json?: boolean }) => setExit(await (await import('./analyze.js')).runAnalyze(files, opts)));
 
   program
     .command('compare')
@@ -37,7 +38,7 @@ export function buildCli(setExit: (code: number) => void): Command {
     .requiredOption('--ref <file>', 'a reference track (repeat: --ref A --ref B [--ref C])', (v: string, prev: string[] = []) => [...prev, v])
     .option('--json', 'print JSON: a features array of { feature, unit, mix, mean, min, max, inside }')
     .option('--plot <out>', 'draw the comparison to OUT.svg or OUT.png')
-    .action(async (mix: string, opts: { ref: string[]; json?: boolean; plot?: string }) => setExit(await runCompare(mix, opts)));
+    .action(async (mix: string, opts: { ref: string[]; json?: boolean; plot?: string }) => setExit(await (await import('./compare.js')).runCompare(mix, opts)));
 
   program
     .command('suggest')
@@ -51,7 +52,7 @@ export function buildCli(setExit: (code: number) => void): Command {
     .option('--ceiling <dbtp>', 'true-peak ceiling, -12..0 dBTP (default -1)')
     .option('--max-eq-bands <n>', 'most EQ bands to propose, 1-12 (default 6)')
     .option('--max-eq-gain <db>', 'largest EQ band gain, 0.5-18 dB (default 6)')
-    .action(async (mix: string, opts: SuggestCliOptions) => setExit(await runSuggest(mix, opts)));
+    .action(async (mix: string, opts: SuggestCliOptions) => setExit(await (await import('./suggest.js')).runSuggest(mix, opts)));
 
   program
     .command('apply')
@@ -66,7 +67,7 @@ export function buildCli(setExit: (code: number) => void): Command {
     .option('--ceiling <dbtp>', 'true-peak ceiling, -12..0 dBTP (default -1)')
     .option('--max-eq-bands <n>', 'most EQ bands, 1-12 (default 6)')
     .option('--max-eq-gain <db>', 'largest EQ band gain, 0.5-18 dB (default 6)')
-    .action(async (mix: string, opts: ApplyCliOptions) => setExit(await runApply(mix, opts)));
+    .action(async (mix: string, opts: ApplyCliOptions) => setExit(await (await import('./apply.js')).runApply(mix, opts)));
 
   program
     .command('listen')
@@ -84,13 +85,13 @@ export function buildCli(setExit: (code: number) => void): Command {
     .option('--json', 'print the feed\'s messages as JSON lines (hello, status, meter, profile, suggestions)')
     .option('--seconds <n>', 'stop after this much audio, s')
     .option('--lossless', 'for a device not paced in real time (an ALSA file PCM, a render-to-device): wait for the analysis instead of dropping audio')
-    .action(async (opts: ListenCliOptions) => setExit(await runListen(opts)));
+    .action(async (opts: ListenCliOptions) => setExit(await (await import('./listen.js')).runListen(opts)));
 
   program
     .command('devices')
     .description('List the input devices ama can capture from (for ama listen --device)')
     .option('--json', 'print a JSON array of { index, name, hostApi, maxInputChannels, defaultSampleRate, isDefault }')
-    .action(async (opts: { json?: boolean }) => setExit(await runDevices(opts)));
+    .action(async (opts: { json?: boolean }) => setExit(await (await import('./devices.js')).runDevices(opts)));
 
   program
     .command('demo')
@@ -105,7 +106,7 @@ export function buildCli(setExit: (code: number) => void): Command {
     .option('--ws-host <host>', 'address the feed listens on (default 127.0.0.1)')
     .option('--token <token>', 'clients of the feed must present this token (8 characters or more)')
     .option('--no-ws', 'no WebSocket feed')
-    .action(async (opts: DemoCliOptions) => setExit(await runDemo(opts)));
+    .action(async (opts: DemoCliOptions) => setExit(await (await import('./demo.js')).runDemo(opts)));
 
   return program;
 }
