@@ -1,6 +1,6 @@
 import type { FeatureComparison } from '../src/reference/compare.js';
 import { comparison, confidenceFrom, round, withPrediction } from '../src/suggest/agentKit.js';
-import { bandProgrammeLevels, compressorOnProgramme, detectorOffsetDb, gainReductionDb, programmeLevels, SLOW_ATTACK_MS, type ProgrammeLevels } from '../src/suggest/compressorModel.js';
+import { bandProgrammeLevels, compressorOnProgramme, detectorOffsetDb, programmeLevels, SLOW_ATTACK_MS, type ProgrammeLevels } from '../src/suggest/compressorModel.js';
 import type { Agent, AgentInput, AgentOptions, AgentReport, ParamsByKind, Suggestion } from '../src/suggest/types.js';
 
 /**
@@ -24,8 +24,12 @@ const KNEE_DB = 6;
 const MAX_DEPTH_DB = 30;
 /** Thresholds stay at least this far under the peak they act on, dB: closer, a compressor touches only the highest few peaks, and over it nothing. */
 export const MIN_DEPTH_DB = 3;
+/** Most loudness a design may take off (before make-up), dB: a bus compressor working harder is a different move. */
+const MAX_REDUCTION_DB = 6;
 /** Gentlest ratio proposed; a gap that needs less is left alone. */
 const MIN_RATIO = 1.2;
+/** Share of 10 ms windows peaking within 1 dB of the maximum from which a flat mix reads as limited (unlimited music: 1-3 %). */
+const LIMITED_SHARE = 0.1;
 /** Attack of a compressor meant to lower peaks, ms: instant, so the peaks it is for cannot slip through. */
 const PEAK_ATTACK_MS = 0;
 
@@ -48,22 +52,28 @@ export interface CompressorDesign {
 }
 
 /**
- * Compressor settings that lower the peak-to-loudness ratio of `levels` by `gapDb` (programme model):
- * threshold solved by bisection between MAX_DEPTH_DB and MIN_DEPTH_DB under the peak, the ratio
- * raised (up to 10:1) when even the deepest threshold falls short (the design then does what it can,
- * see dropDb), or lowered when the shallowest one overshoots; null when that needs a ratio under
- * MIN_RATIO (the gap is too small for a compressor).
+ * Compressor settings that lower the peak-to-loudness ratio of `levels` by `gapDb` (programme model).
+ * The threshold is solved by bisection between the shallowest one (MIN_DEPTH_DB under the peak) and
+ * the deepest one that keeps the loudness reduction within MAX_REDUCTION_DB; the ratio is raised
+ * (up to 10:1) when the deepest falls short, and then the design does what it can (see dropDb): the
+ * rest of such a gap is a limiter's. When even the shallowest threshold overshoots, the ratio is
+ * lowered; null when that needs a ratio under MIN_RATIO (the gap is too small for a compressor).
  */
 export function designCompressor(levels: ProgrammeLevels, gapDb: number, releaseMs: number): CompressorDesign | null {
   const peak = levels.samplePeakDbfs;
   const params = (thresholdDb: number, ratio: number): ParamsByKind['compressor'] => ({ thresholdDb, ratio, attackMs: PEAK_ATTACK_MS, releaseMs, kneeDb: KNEE_DB, makeupDb: 0 });
-  const drop = (t: number, r: number) => {
-    const e = compressorOnProgramme(levels, params(t, r));
-    return e.loudnessDb - e.peakDb;
+  const effect = (t: number, r: number) => compressorOnProgramme(levels, params(t, r));
+  const drop = (t: number, r: number) => { const e = effect(t, r); return e.loudnessDb - e.peakDb; };
+  /** Bisection on a threshold in [lo, hi] for the boundary of a condition that holds at lo. */
+  const solve = (lo: number, hi: number, holds: (t: number) => boolean) => {
+    for (let k = 0; k < 40; k++) { const mid = (lo + hi) / 2; if (holds(mid)) lo = mid; else hi = mid; }
+    return (lo + hi) / 2;
   };
-  const deepest = peak - MAX_DEPTH_DB, shallowest = Math.floor((peak - MIN_DEPTH_DB) * 10) / 10;
+  const shallowest = Math.floor((peak - MIN_DEPTH_DB) * 10) / 10;
+  const deepestFor = (r: number) => solve(shallowest, peak - MAX_DEPTH_DB, (t) => -effect(t, r).loudnessDb <= MAX_REDUCTION_DB);
   let ratio = ratioFor(gapDb);
-  while (ratio < 10 && drop(deepest, ratio) < gapDb) ratio = Math.min(10, ratio + 2);
+  while (ratio < 10 && drop(deepestFor(ratio), ratio) < gapDb) ratio = Math.min(10, ratio + 2);
+  const deepest = deepestFor(ratio);
   let thresholdDb: number;
   if (drop(shallowest, ratio) >= gapDb) {
     // Even at the shallowest threshold this ratio overshoots: a gentler one, if it is worth proposing.
@@ -72,28 +82,35 @@ export function designCompressor(levels: ProgrammeLevels, gapDb: number, release
       const mid = (lo + hi) / 2;
       if (drop(shallowest, 1 / (1 - mid)) > gapDb) hi = mid; else lo = mid;
     }
-    ratio = Math.round(10 / (1 - (lo + hi) / 2)) / 10;
-    if (ratio < MIN_RATIO) return null;
+    const gentle = 1 / (1 - (lo + hi) / 2);
+    if (gentle < MIN_RATIO) return null;
+    ratio = Math.round(gentle * 10) / 10;
     thresholdDb = shallowest;
+  } else if (drop(deepest, ratio) <= gapDb) {
+    thresholdDb = Math.ceil(deepest * 10) / 10;
   } else {
-    let lo = deepest, hi = shallowest;
-    for (let k = 0; k < 40; k++) {
-      const mid = (lo + hi) / 2;
-      if (drop(mid, ratio) > gapDb) lo = mid; else hi = mid;
-    }
-    thresholdDb = Math.min(shallowest, round((lo + hi) / 2, 1));
+    thresholdDb = Math.min(shallowest, round(solve(deepest, shallowest, (t) => drop(t, ratio) > gapDb), 1));
   }
-  const e = compressorOnProgramme(levels, params(thresholdDb, ratio));
+  const e = effect(thresholdDb, ratio);
   return { params: { ...params(thresholdDb, ratio), makeupDb: round(-e.loudnessDb, 1) }, dropDb: round(e.loudnessDb - e.peakDb, 2) };
 }
 
 const fmt = (c: FeatureComparison) => `${c.mix!.toFixed(1)} against ${c.min!.toFixed(1)}..${c.max!.toFixed(1)} ${c.unit}`;
 
-const BAND: Record<'crestLowDb' | 'crestMidDb' | 'crestHighDb', { name: string; lowHz?: number; highHz?: number; lo: number; hi: number }> = {
-  crestLowDb: { name: 'low', highHz: 200, lo: 0, hi: 200 },
-  crestMidDb: { name: 'mid', lowHz: 200, highHz: 4000, lo: 200, hi: 4000 },
-  crestHighDb: { name: 'high', lowHz: 4000, lo: 4000, hi: Infinity },
+const BAND: Record<'crestLowDb' | 'crestMidDb' | 'crestHighDb', { name: string; lowHz?: number; highHz?: number }> = {
+  crestLowDb: { name: 'low', highHz: 200 },
+  crestMidDb: { name: 'mid', lowHz: 200, highHz: 4000 },
+  crestHighDb: { name: 'high', lowHz: 4000 },
 };
+
+/** The sentence for a gap too small to compress. */
+const tooSmall = (what: string, gapDb: number, peakDb: number) =>
+  `${what}: the gap to the references' mean (${gapDb.toFixed(1)} dB) is too small for a compressor; even a ${MIN_RATIO}:1 ratio with its threshold ${MIN_DEPTH_DB} dB under the peak (${peakDb.toFixed(1)} dBFS) would take more, and a threshold closer to the peak only touches the few highest peaks.`;
+
+/** How much of the gap a design closes, for the rationale. */
+const closes = (d: CompressorDesign, gapDb: number) => d.dropDb >= gapDb - 0.3
+  ? `this takes about ${d.dropDb.toFixed(1)} dB off the peaks relative to the loudness`
+  : `a compressor alone takes only about ${d.dropDb.toFixed(1)} dB of this ${gapDb.toFixed(1)} dB gap off the peaks; the rest is a limiter's job (see the loudness proposal)`;
 
 function evaluate(input: AgentInput, o: AgentOptions): AgentReport {
   const report: AgentReport = { agent: 'dynamics', suggestions: [], within: [], notes: [] };
@@ -108,62 +125,78 @@ function evaluate(input: AgentInput, o: AgentOptions): AgentReport {
   const plr = get('plrDb'), crest = get('crestDb');
   const above = [plr, crest].filter((c): c is FeatureComparison => !!c && c.outsideBy! > 0);
   const below = [plr, crest].filter((c): c is FeatureComparison => !!c && c.outsideBy! < 0);
-  const times = timesFor(dy.transientsPerSec);
-  const median = dy.shortTerm?.p50Lufs ?? input.mix.loudness.integratedLufs;
-  const peak = dy.samplePeakDbfs ?? input.mix.loudness.samplePeakDbfs;
+  const releaseMs = releaseFor(dy.transientsPerSec);
+  const levels = programmeLevels(input.mix);
+  const name = (c: FeatureComparison) => (c.feature === 'plrDb' ? 'PLR' : 'crest');
 
-  if (above.length && median !== null && peak !== null) {
+  if (above.length && levels) {
     const worst = above.reduce((a, c) => (c.deltaFromMean! > a.deltaFromMean! ? c : a));
     const gap = worst.deltaFromMean!;
-    const params = designCompressor(peak, median, gap, times);
-    const s: Suggestion = {
-      key: 'dynamics:master:compressor', agent: 'dynamics', scope: 'master', kind: 'compressor', params,
-      confidence: confidenceFrom(worst.outsideBy!, 1.5, worst.max! - worst.min!, 4, n),
-      rationale: `Compress the master (${params.ratio}:1 from ${params.thresholdDb.toFixed(1)} dBFS, attack ${params.attackMs} ms, release ${params.releaseMs} ms, make-up ${params.makeupDb.toFixed(1)} dB): the mix is more dynamic than the references, ${above.map((c) => `${c.feature === 'plrDb' ? 'PLR' : 'crest'} ${fmt(c)}`).join(', ')}; this takes about ${gap.toFixed(1)} dB off the peaks relative to the body.`,
-      evidence: { plrDb: plr?.mix ?? null, plrMeanDb: plr?.mean ?? null, crestDb: crest?.mix ?? null, crestMeanDb: crest?.mean ?? null, gapDb: round(gap, 2), samplePeakDbfs: peak, shortTermMedianLufs: median, transientsPerSec: dy.transientsPerSec },
-    };
-    report.suggestions.push(withPrediction(input, s, o));
+    const d = designCompressor(levels, gap, releaseMs);
+    const figures = above.map((c) => `${name(c)} ${fmt(c)}`).join(', ');
+    if (!d) report.notes.push(tooSmall(`The mix is a little more dynamic than the references (${figures})`, gap, levels.samplePeakDbfs));
+    else {
+      const p = d.params;
+      const s: Suggestion = {
+        key: 'dynamics:master:compressor', agent: 'dynamics', scope: 'master', kind: 'compressor', params: p,
+        confidence: confidenceFrom(worst.outsideBy!, 1.5, worst.max! - worst.min!, 4, n),
+        rationale: `Compress the master (${p.ratio}:1 from ${p.thresholdDb.toFixed(1)} dBFS, ${MIN_DEPTH_DB}+ dB under the ${levels.samplePeakDbfs.toFixed(1)} dBFS peak; instant attack so the transient peaks cannot slip through; release ${p.releaseMs} ms; make-up ${p.makeupDb.toFixed(1)} dB): the mix is more dynamic than the references, ${figures}; ${closes(d, gap)}.`,
+        evidence: { plrDb: plr?.mix ?? null, plrMeanDb: plr?.mean ?? null, crestDb: crest?.mix ?? null, crestMeanDb: crest?.mean ?? null, gapDb: round(gap, 2), predictedDropDb: d.dropDb, samplePeakDbfs: levels.samplePeakDbfs, shortTermMedianLufs: levels.shortTerm.p50Lufs, transientsPerSec: dy.transientsPerSec },
+      };
+      report.suggestions.push(withPrediction(input, s, o));
+    }
   } else if (below.length) {
     const worst = below.reduce((a, c) => (c.deltaFromMean! < a.deltaFromMean! ? c : a));
+    const share = dy.nearPeakShare ?? 0;
+    const limited = share >= LIMITED_SHARE ? ` ${Math.round(share * 100)} % of its 10 ms windows peak within 1 dB of the maximum, the mark of a limiter driven hard: start there.` : '';
     report.suggestions.push({
       key: 'dynamics:master:backoff', agent: 'dynamics', scope: 'master', kind: 'note', params: {},
       confidence: confidenceFrom(worst.outsideBy!, 1.5, worst.max! - worst.min!, 4, n),
-      rationale: `Back off the bus compression or limiting by about ${Math.abs(worst.deltaFromMean!).toFixed(1)} dB of gain reduction: the mix is flatter than the references, ${below.map((c) => `${c.feature === 'plrDb' ? 'PLR' : 'crest'} ${fmt(c)}`).join(', ')}. Squashed peaks cannot be restored afterwards; this is a change to make where the compression happens.`,
-      evidence: { plrDb: plr?.mix ?? null, plrMeanDb: plr?.mean ?? null, crestDb: crest?.mix ?? null, crestMeanDb: crest?.mean ?? null, nearPeakShare: dy.nearPeakShare },
+      rationale: `Back off the bus compression or limiting by about ${Math.abs(worst.deltaFromMean!).toFixed(1)} dB of gain reduction: the mix is flatter than the references, ${below.map((c) => `${name(c)} ${fmt(c)} (mean ${c.mean!.toFixed(1)})`).join(', ')}. Squashed peaks cannot be restored afterwards; this is a change to make where the compression happens.${limited}`,
+      evidence: { plrDb: plr?.mix ?? null, plrMeanDb: plr?.mean ?? null, crestDb: crest?.mix ?? null, crestMeanDb: crest?.mean ?? null, gapDb: round(worst.deltaFromMean!, 2), nearPeakShare: dy.nearPeakShare },
     });
   }
 
   if (!above.length && !below.length) {
     // Broadband dynamics within: look for one region whose crest stands out.
-    const ref = input.mix.profile.tonal.referenceLufs;
     const bands = (Object.keys(BAND) as Array<keyof typeof BAND>).map((k) => ({ k, c: get(k) })).filter((x) => x.c && x.c.outsideBy! > 0);
     for (const { k, c } of bands) {
       const b = BAND[k];
-      const pw = input.mix.profile.tonal.thirdOctave.filter((x) => x.centerHz >= b.lo && x.centerHz < b.hi).reduce((a, x) => a + (x.midDb === null ? 0 : 10 ** (x.midDb / 10)), 0);
-      if (ref === null || !(pw > 0)) continue;
-      const rms = ref + 10 * Math.log10(pw);
+      const band = bandProgrammeLevels(input.mix, b.lowHz, b.highHz);
+      if (!band) continue;
       const gap = c!.deltaFromMean!;
-      const params = { ...designCompressor(rms + c!.mix!, rms - 3, gap, times), ...(b.lowHz !== undefined ? { lowHz: b.lowHz } : {}), ...(b.highHz !== undefined ? { highHz: b.highHz } : {}) };
+      const d = designCompressor(band.levels, gap, releaseMs);
+      if (!d) {
+        report.notes.push(tooSmall(`The ${b.name} band's crest factor is ${fmt(c!)}`, gap, band.levels.samplePeakDbfs));
+        continue;
+      }
+      const params = { ...d.params, ...(b.lowHz !== undefined ? { lowHz: b.lowHz } : {}), ...(b.highHz !== undefined ? { highHz: b.highHz } : {}) };
       const s: Suggestion = {
         key: `dynamics:master:compressor@${b.name}`, agent: 'dynamics', scope: 'master', kind: 'compressor', params,
         confidence: confidenceFrom(c!.outsideBy!, 1.5, c!.max! - c!.min!, 4, n),
-        rationale: `Compress the ${b.name} band only (${b.lowHz ?? 0}..${b.highHz ?? 'top'} Hz, ${params.ratio}:1 from ${params.thresholdDb.toFixed(1)} dBFS): its crest factor is ${fmt(c!)} while the broadband dynamics match the references.`,
-        evidence: { crestDb: c!.mix, crestMeanDb: c!.mean, gapDb: round(gap, 2), bandRmsDbfs: round(rms, 2) },
+        rationale: `Compress the ${b.name} band only (${b.lowHz ?? 0}..${b.highHz ?? 'top'} Hz, ${params.ratio}:1 from ${params.thresholdDb.toFixed(1)} dBFS, instant attack): its crest factor is ${fmt(c!)} while the broadband dynamics match the references; ${closes(d, gap)}.`,
+        evidence: { crestDb: c!.mix, crestMeanDb: c!.mean, gapDb: round(gap, 2), predictedDropDb: d.dropDb, bandLevelDb: round(band.levelDb, 2) },
       };
       report.suggestions.push(withPrediction(input, s, o));
     }
     const lra = get('loudnessRangeLu');
-    if (lra && lra.outsideBy! > 0 && median !== null && dy.shortTerm) {
+    if (lra && lra.outsideBy! > 0 && levels && dy.shortTerm) {
       const gap = lra.deltaFromMean!;
-      const params: ParamsByKind['compressor'] = { thresholdDb: round(median, 1), ratio: gap > 4 ? 3 : 2, attackMs: SLOW_ATTACK_MS, releaseMs: 400, kneeDb: 10, makeupDb: 0 };
-      params.makeupDb = round(gainReductionDb(median, params.thresholdDb, params.ratio, params.kneeDb), 1);
-      const s: Suggestion = {
-        key: 'dynamics:master:leveller', agent: 'dynamics', scope: 'master', kind: 'compressor', params,
-        confidence: confidenceFrom(lra.outsideBy!, 2, lra.max! - lra.min!, 4, n),
-        rationale: `Level the loud passages with a slow compressor (${params.ratio}:1 from ${params.thresholdDb} dBFS, attack 30 ms, release 400 ms) or by riding the fader: the loudness range is ${fmt(lra)} while the peaks match the references.`,
-        evidence: { loudnessRangeLu: lra.mix, loudnessRangeMeanLu: lra.mean, shortTermMedianLufs: median, gapLu: round(gap, 2) },
-      };
-      report.suggestions.push(withPrediction(input, s, o));
+      // The detector reads the peak envelope: the median passage's level there is its loudness plus the offset.
+      const thresholdDb = round(levels.shortTerm.p50Lufs + detectorOffsetDb(levels, SLOW_ATTACK_MS), 1);
+      const params: ParamsByKind['compressor'] = { thresholdDb, ratio: gap > 4 ? 3 : 2, attackMs: SLOW_ATTACK_MS, releaseMs: 400, kneeDb: 10, makeupDb: 0 };
+      if (thresholdDb > levels.samplePeakDbfs - MIN_DEPTH_DB) {
+        report.notes.push(`The loudness range is ${fmt(lra)}, but a levelling compressor's threshold would sit within ${MIN_DEPTH_DB} dB of the peak: ride the fader on the loud passages instead.`);
+      } else {
+        params.makeupDb = round(-compressorOnProgramme(levels, params).loudnessDb, 1);
+        const s: Suggestion = {
+          key: 'dynamics:master:leveller', agent: 'dynamics', scope: 'master', kind: 'compressor', params,
+          confidence: confidenceFrom(lra.outsideBy!, 2, lra.max! - lra.min!, 4, n),
+          rationale: `Level the loud passages with a slow compressor (${params.ratio}:1 from ${params.thresholdDb} dBFS, where the median passage's peaks sit; attack ${SLOW_ATTACK_MS} ms, release 400 ms, make-up ${params.makeupDb} dB) or by riding the fader: the loudness range is ${fmt(lra)} while the peaks match the references.`,
+          evidence: { loudnessRangeLu: lra.mix, loudnessRangeMeanLu: lra.mean, shortTermMedianLufs: levels.shortTerm.p50Lufs, gapLu: round(gap, 2) },
+        };
+        report.suggestions.push(withPrediction(input, s, o));
+      }
     }
   }
   if (report.suggestions.length === 0 && report.within.length) report.notes.push('Dynamics lie within the references: no compression move proposed.');

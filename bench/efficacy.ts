@@ -59,13 +59,13 @@ async function truthOf(song: SongMixes): Promise<ReferenceTarget> {
  * level move trimmed until the measured loudness meets the target under the ceiling), writes it and
  * measures the result.
  */
-async function applyAndMeasure(file: string, moves: Suggestion[], out: string, level: { intendedLufs: number | null; ceilingDbtp: number }, targets: ReferenceTarget[]): Promise<TargetDistance[]> {
+async function applyAndMeasure(file: string, moves: Suggestion[], out: string, level: { intendedLufs: number | null; ceilingDbtp: number }, targets: ReferenceTarget[]): Promise<{ distances: TargetDistance[]; trimDb: number }> {
   const { audio, sampleRate } = await readAudio(file);
   const layout = audio.length === 2 ? (['L', 'R'] as const) : (['mono'] as const);
-  const { rendered } = renderWithLevelTrim(audio, sampleRate, [...layout], moves, level);
+  const { rendered, trimDb } = renderWithLevelTrim(audio, sampleRate, [...layout], moves, level);
   writeWav(out, rendered.audio, sampleRate);
   const after = await figures(out);
-  return targets.map((t) => distanceToTarget(after.figures, t));
+  return { distances: targets.map((t) => distanceToTarget(after.figures, t)), trimDb };
 }
 
 /** One mix through `suggestForFiles`, verdicts, apply, distances before and after. */
@@ -79,11 +79,11 @@ async function runCase(song: SongMixes, fault: FaultName | 'balanced', refs: str
   const t1 = Date.now();
   const o = r.options.agentOptions;
   const level = { intendedLufs: loudnessTargetOf(r.target, { loudnessTargetLufs: o.loudnessTargetLufs }), ceilingDbtp: o.ceilingDbtp };
-  const [after, afterRefs] = await applyAndMeasure(file, moves, path.join(work, `${song.id}-${fault}.wav`), level, [truth, r.target]);
+  const { distances: [after, afterRefs], trimDb } = await applyAndMeasure(file, moves, path.join(work, `${song.id}-${fault}.wav`), level, [truth, r.target]);
   return {
     song: song.id, fault, suggestions: r.suggestions,
     verdicts: fault === 'balanced' ? [] : r.suggestions.map((s) => verdict(fault, s)),
-    before, after, beforeRefs: r.distance, afterRefs,
+    before, after, beforeRefs: r.distance, afterRefs, trimDb,
     samplePeakDbfs: r.mix.loudness.samplePeakDbfs, suggestSec, applySec: (Date.now() - t1) / 1000,
   };
 }

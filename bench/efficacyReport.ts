@@ -29,6 +29,8 @@ export interface CaseResult {
   /** Distance to the references' target before and after apply (what `ama apply` prints). */
   beforeRefs: TargetDistance;
   afterRefs: TargetDistance;
+  /** What the render-time trim added to the level move, dB: the engine's level prediction error. */
+  trimDb: number;
   samplePeakDbfs: number | null;
   suggestSec: number;
   applySec: number;
@@ -93,7 +95,7 @@ export function printSet(r: SetResult): void {
   for (const c of r.cases.filter((x) => x.fault !== 'balanced')) {
     const moves = c.suggestions.map((s, i) => `${MARK[c.verdicts[i]]}${shortMove(s)}`).join('; ');
     const d = (k: keyof TargetDistance) => `${f2(c.before[k])}->${f2(c.after[k])}`;
-    console.log(`  ${c.song} ${c.fault.padEnd(9)} tonal ${d('tonalDb')} stereo ${d('stereoDb')} dyn ${d('dynamicsDb')} LU ${d('loudnessLu')} TPover ${f2(c.after.truePeakOverDb)} | ${moves || '(none)'}`);
+    console.log(`  ${c.song} ${c.fault.padEnd(9)} tonal ${d('tonalDb')} stereo ${d('stereoDb')} dyn ${d('dynamicsDb')} LU ${d('loudnessLu')} TPover ${f2(c.after.truePeakOverDb)} trim ${f2(c.trimDb)} | ${moves || '(none)'}`);
   }
   console.log(`\nfalse alarms: proposals for each balanced mix (moves over ${TARGETS.falseAlarmDb} dB marked !, sizes in dB):`);
   for (const c of r.cases.filter((x) => x.fault === 'balanced')) {
@@ -127,6 +129,9 @@ export function printSummary(results: SetResult[], time: { corpusSec: number; to
     console.log(`    ${levelText}`);
     const allOk = r.cases.filter((c) => c.after.truePeakOverDb === 0).length;
     console.log(`    (true peak at or under the ceiling after apply in ${allOk} of ${r.cases.length} mixes of every kind)`);
+    const trims = r.cases.map((c) => Math.abs(c.trimDb));
+    const worst = r.cases.reduce((a, c) => (Math.abs(c.trimDb) > Math.abs(a.trimDb) ? c : a));
+    console.log(`    (level trim at render time, the engine's loudness prediction error: mean |trim| ${f2(mean(trims))} dB, largest ${f2(worst.trimDb)} dB on ${worst.song}/${worst.fault})`);
     const balanced = r.cases.filter((c) => c.fault === 'balanced');
     const over = balanced.flatMap((c) => bigMoves(c).map((s) => `${c.song}: ${shortMove(s)}`));
     console.log(`  no proposal over ${TARGETS.falseAlarmDb} dB for a balanced mix: ${over.length} over in ${balanced.length} mixes ${pass(over.length === 0)}`);

@@ -1,3 +1,4 @@
+import { arrivalOf } from '../audio/arrival.js';
 import type { AudioBlock, AudioSource } from '../audio/types.js';
 import { compareToTarget, type FeatureComparison } from '../reference/compare.js';
 import { distanceToTarget, type TargetDistance } from '../reference/distance.js';
@@ -17,8 +18,8 @@ import { assembleProfile } from './profile/index.js';
 export type { LiveLoudness } from './liveWindow.js';
 export type { EvaluationCost, LiveAnalyzerOptions, LiveEvaluation, MeterFrame } from './liveTypes.js';
 
-/** Share of stream time the agents may take before the evaluation interval is stretched (10 %). */
-export const EVALUATION_DUTY = 0.1;
+/** Share of stream time the agents may take before the evaluation interval is stretched (5 %: the daemon as a whole aims under 10 % of a core). */
+export const EVALUATION_DUTY = 0.05;
 /** Longest interval between evaluations, s. */
 export const MAX_EVALUATE_INTERVAL_SEC = 2;
 /** Share of a core the full meter reads of the meter frames may take; they are spaced out to keep under it (1 %). */
@@ -67,6 +68,7 @@ export class LiveAnalyzer {
   private nextEvalAt: number;
   private inFlight: Promise<LiveEvaluation> | null = null;
   private last: LiveEvaluation | null = null;
+  private arrival: number | null = null;
 
   /** Validates the options; throws AmaError BAD_OPTION with the allowed range. Starts nothing. */
   constructor(o: LiveAnalyzerOptions) {
@@ -118,9 +120,15 @@ export class LiveAnalyzer {
     return this.last;
   }
 
+  /** When the block being processed was captured (performance.now() ms; src/audio/arrival.ts), or null when its source did not say. */
+  get blockArrivalMs(): number | null {
+    return this.arrival;
+  }
+
   /** Feeds one block; emits the meter frames it completes, and starts an evaluation when one is due. */
   process(block: AudioBlock): void {
     const n = block[0]?.length ?? 0;
+    this.arrival = arrivalOf(block);
     let pos = 0;
     while (pos < n) {
       const take = Math.min(n - pos, this.nextMeterAt - this.frames);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { AmaError } from '../util/errors.js';
+import { markArrival } from './arrival.js';
 import type { CaptureSource, CaptureState, CaptureStats } from './capture/types.js';
 import { openAudioFile } from './decode.js';
 import type { AudioBlock, AudioFormat } from './types.js';
@@ -115,6 +116,8 @@ class FilePlayback implements CaptureSource {
     while (this.produced < maxFrames && this.produced + Math.min(blockFrames, maxFrames - this.produced) <= due) {
       const block = this.next();
       if (!block) { this.finish(); break; }
+      // Captured when its last frame falls due in real time (timer jitter counts in the delay).
+      markArrival(block, this.startedAt + (this.produced / this.format.sampleRate) * 1000);
       this.queue.push(block);
       if (this.queue.length > this.capacity) {
         const dropped = this.queue.shift()!;

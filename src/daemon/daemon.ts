@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { LiveAnalyzer, type LiveEvaluation, type MeterFrame } from '../analysis/live.js';
 import type { CaptureEvent, CaptureSource } from '../audio/capture/types.js';
@@ -11,7 +12,7 @@ import { DEFAULT_FEED_OPTIONS, FeedServer } from '../transport/ws/server.js';
 import { Dashboard } from '../ui/dashboard/dashboard.js';
 import { errorMessage } from '../util/errors.js';
 import { JsonLinesSink, TextSink, type MessageSink } from './outputs.js';
-import { CpuMeter, statusMessage } from './status.js';
+import { CpuMeter, LiveStatsRecorder, statusMessage } from './status.js';
 
 /** Options of a Daemon. */
 export interface DaemonOptions {
@@ -72,6 +73,9 @@ export class Daemon {
   private readonly unsubscribe: Array<() => void> = [];
   private readonly abort = new AbortController();
   private readonly cpu = new CpuMeter();
+  /** AMA_LIVE_STATS=<file>: CPU, RSS and block-to-frame delay, written there as JSON on stop (bench/daemon.ts). */
+  private readonly liveStatsFile = process.env.AMA_LIVE_STATS || null;
+  private readonly liveStats = this.liveStatsFile ? new LiveStatsRecorder() : null;
   private statusTimer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopping: Promise<void> | null = null;
@@ -183,6 +187,13 @@ export class Daemon {
       this.feed?.stop() ?? Promise.resolve(), ...this.sinks.map((s) => s.close?.() ?? Promise.resolve()),
     ]);
     for (const r of results) if (r.status === 'rejected') this.writeErr(`ama: stopping: ${errorMessage(r.reason)}`);
+    if (this.liveStats && this.liveStatsFile) {
+      try {
+        fs.writeFileSync(this.liveStatsFile, JSON.stringify(this.liveStats.result()) + '\n');
+      } catch (err) {
+        this.writeErr(`ama: AMA_LIVE_STATS: ${errorMessage(err)}`);
+      }
+    }
     this.finished({ exitCode: this.exitCode, streamSec: this.analyzer?.streamSec ?? 0 });
   }
 
@@ -229,6 +240,7 @@ export class Daemon {
 
   private onMeter(m: MeterFrame): void {
     this.publish(buildMeter(m.t, m.loudness));
+    this.liveStats?.frame(this.analyzer?.blockArrivalMs ?? null);
   }
 
   private onEvaluation(e: LiveEvaluation): void {

@@ -37,3 +37,49 @@ export function statusMessage(x: { t: number; stats: CaptureStats; ended: boolea
     rssMb: Math.round(process.memoryUsage.rss() / 1048576), message: x.message,
   });
 }
+
+/** What AMA_LIVE_STATS=<file> writes when the daemon stops (bench/daemon.ts reads it). */
+export interface LiveStats {
+  /** Meter frames seen, and the delay from the captured block that completed each to its emission, ms. */
+  frames: number;
+  latencyMs: { median: number; p95: number; max: number; n: number } | null;
+  /** Between the first and the last meter frame (the reference loading left out): wall and CPU time (every thread), s. */
+  wallSec: number;
+  cpuSec: number;
+  cpuShare: number | null;
+  /** Peak resident memory of the process, MB; and the largest RSS sampled while running. */
+  maxRssMb: number;
+}
+
+/**
+ * Measures the daemon while it runs, for the benchmark: CPU share and RSS between the first and the
+ * last meter frame, and the delay from a captured block (src/audio/arrival.ts) to the meter frame
+ * that includes it, once that frame has been handed to every output. Cheap: a clock read per frame.
+ */
+export class LiveStatsRecorder {
+  private readonly delays: number[] = [];
+  private frames = 0;
+  private first: { wall: number; cpu: NodeJS.CpuUsage } | null = null;
+  private last: { wall: number; cpu: NodeJS.CpuUsage } | null = null;
+
+  /** One meter frame, emitted now; `arrivalMs`: when the block that completed it was captured. */
+  frame(arrivalMs: number | null): void {
+    const now = performance.now();
+    this.frames++;
+    if (arrivalMs !== null) this.delays.push(now - arrivalMs);
+    const mark = { wall: now, cpu: process.cpuUsage() };
+    this.first ??= mark;
+    this.last = mark;
+  }
+
+  result(): LiveStats {
+    const d = [...this.delays].sort((a, b) => a - b);
+    const q = (p: number) => Math.round(d[Math.min(d.length - 1, Math.floor(p * d.length))] * 100) / 100;
+    const wallSec = this.first && this.last ? (this.last.wall - this.first.wall) / 1000 : 0;
+    const cpuSec = this.first && this.last ? (this.last.cpu.user - this.first.cpu.user + this.last.cpu.system - this.first.cpu.system) / 1e6 : 0;
+    return {
+      frames: this.frames, latencyMs: d.length ? { median: q(0.5), p95: q(0.95), max: q(1), n: d.length } : null,
+      wallSec, cpuSec, cpuShare: wallSec > 0 ? cpuSec / wallSec : null, maxRssMb: process.resourceUsage().maxRSS / 1024,
+    };
+  }
+}

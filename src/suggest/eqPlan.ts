@@ -77,8 +77,24 @@ function shifted(view: SpectrumView, addDb: number[]): SpectrumView {
   return { ...view, rows: view.rows.map((r, i) => ({ ...r, devDb: r.devDb + addDb[i], rawDevDb: r.rawDevDb + addDb[i], outsideDb: outside(r.devDb + addDb[i], r.lowerDb, r.upperDb) })) };
 }
 
-/** Makes the EQ plan for a mix against its references. Pure and deterministic. */
+/**
+ * The plans already made, by input object: the EQ and tonal agents of one evaluation get the same
+ * input and options objects from the engine, so the fit (tens of ms) runs once, not twice. The entry
+ * also checks the mix, target and options objects, so an input rebuilt around other figures is
+ * planned afresh; weak keys keep nothing alive after the evaluation.
+ */
+const planned = new WeakMap<AgentInput, { mix: AgentInput['mix']; target: AgentInput['target']; o: AgentOptions; plan: EqPlan }>();
+
+/** Makes the EQ plan for a mix against its references (memoised per input object: treat it as read-only). Pure and deterministic. */
 export function planEq(input: AgentInput, o: AgentOptions): EqPlan {
+  const hit = planned.get(input);
+  if (hit && hit.mix === input.mix && hit.target === input.target && hit.o === o) return hit.plan;
+  const plan = makePlan(input, o);
+  planned.set(input, { mix: input.mix, target: input.target, o, plan });
+  return plan;
+}
+
+function makePlan(input: AgentInput, o: AgentOptions): EqPlan {
   const mix = input.mix.profile;
   const refs = input.target.profiles;
   const fs = mix.sampleRateHz;
@@ -89,7 +105,7 @@ export function planEq(input: AgentInput, o: AgentOptions): EqPlan {
   const fit = fitEq(mid, fs, { maxBands: o.maxEqBands, maxGainDb: o.maxEqGainDb });
   const stereo = !mix.stereo.monoInput && refs.every((r) => !r.stereo.monoInput);
   const sideOwn = stereo ? spectrumView(mix, refs, 'side', 'sixthOctave') : null;
-  const planned: Array<Omit<PlannedBand, 'key'>> = [];
+  const chosen: Array<Omit<PlannedBand, 'key'>> = [];
   for (const raw of fit.bands) {
     const band = roundBand(raw);
     let scope: PlannedBand['scope'] = 'master';
@@ -106,12 +122,12 @@ export function planEq(input: AgentInput, o: AgentOptions): EqPlan {
       if (audibleSide && withBand > without + SIDE_SLACK) scope = 'mid';
     }
     const d = describe(band, mid, fs);
-    planned.push({ scope, band, ...d, confidence: confidenceFrom(d.maxOutsideDb, 1.5, d.spreadDb, 6, n) });
+    chosen.push({ scope, band, ...d, confidence: confidenceFrom(d.maxOutsideDb, 1.5, d.spreadDb, 6, n) });
   }
-  const left = o.maxEqBands - planned.length;
+  const left = o.maxEqBands - chosen.length;
   if (sideOwn && sideOwn.rows.length >= 6 && left > 0) {
     const broad = widthRegions(mix, refs).filter((r) => r.broad);
-    const masterBands = planned.filter((p) => p.scope === 'master').map((p) => p.band);
+    const masterBands = chosen.filter((p) => p.scope === 'master').map((p) => p.band);
     const side = shifted(sideOwn, responseOnView(masterBands, sideOwn, fs));
     // A third of an octave of margin around each region: its tails belong to the same width move.
     const mask = (hz: number) => hz >= SIDE_MIN_HZ && !broad.some((r) => hz >= r.lowHz / REGION_MARGIN && hz <= r.highHz * REGION_MARGIN);
@@ -119,11 +135,11 @@ export function planEq(input: AgentInput, o: AgentOptions): EqPlan {
     for (const raw of sideFit.bands) {
       const band = roundBand(raw);
       const d = describe(band, side, fs);
-      planned.push({ scope: 'side', band, ...d, confidence: confidenceFrom(d.maxOutsideDb, 1.5, d.spreadDb, 6, n) });
+      chosen.push({ scope: 'side', band, ...d, confidence: confidenceFrom(d.maxOutsideDb, 1.5, d.spreadDb, 6, n) });
     }
   }
   const seen = new Map<string, number>();
-  const bands = planned.map((p) => {
+  const bands = chosen.map((p) => {
     const base = `eq:${p.scope}:${p.band.type}@${hzKey(nearestThirdOctave(p.band.frequencyHz))}`;
     const k = (seen.get(base) ?? 0) + 1;
     seen.set(base, k);

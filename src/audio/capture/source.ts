@@ -1,4 +1,5 @@
 import { AmaError } from '../../util/errors.js';
+import { markArrival } from '../arrival.js';
 import { defaultLayout } from '../layout.js';
 import type { AudioBlock, AudioFormat } from '../types.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
@@ -128,7 +129,9 @@ class PortAudioCapture implements CaptureSource {
     s.inputOverflows = f.counters.inputOverflows;
     this.lastAudioAt = Date.now();
     if (this.retryMs !== this.o.retryMinSec * 1000) this.retryMs = this.o.retryMinSec * 1000; // it delivers again
-    this.ring.push(deinterleave(f.samples, this.opened.channels));
+    const block = deinterleave(f.samples, this.opened.channels);
+    markArrival(block);
+    this.ring.push(block);
     if (this.o.lossless && this.ring.full && !this.paused) {
       this.paused = true;
       this.proc?.pause();
