@@ -78,11 +78,10 @@ function demoMix(seed: number, sampleRate: number): Float32Array[] {
 }
 
 /** The mixes measured: a few per corpus song, and the demo band at four seeds, plain and limited 6 dB. */
-async function* materials(): AsyncGenerator<{ name: string; file: string }> {
+async function* materials(dir: string): AsyncGenerator<{ name: string; file: string }> {
   for (const song of await buildMixes()) {
     for (const fault of FAULTS) yield { name: `${song.id}/${fault}`, file: fault === 'balanced' ? song.balanced : song.faults[fault] };
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ama-compressor-model-'));
   for (const seed of [1, 2, 3, 4]) {
     const plain = demoMix(seed, 48000);
     const limited = renderSuggestions(plain, 48000, [move('limiter', { inputGainDb: 6, ceilingDbtp: -1, releaseMs: 50, lookaheadMs: 1.5 })]).audio;
@@ -94,40 +93,49 @@ async function* materials(): AsyncGenerator<{ name: string; file: string }> {
   }
 }
 
+/** Every compressor of settingsFor rendered onto one mix, predicted and measured; prints a line each. */
+async function measureMix(name: string, file: string): Promise<Row[]> {
+  const { analysis } = await analyzeCached(file);
+  const fig: TrackFigures = { loudness: analysis.loudness, profile: analysis.profile! };
+  const { audio, sampleRate } = await readAudio(file);
+  const i0 = fig.loudness.integratedLufs!, tp0 = fig.loudness.truePeakDbtp!;
+  const dy = fig.profile.dynamics;
+  const figures = { i: i0, tp: tp0, samplePeak: dy.samplePeakDbfs, stMax: fig.loudness.shortTermMaxLufs, ...dy.shortTerm, crest: dy.crestDb, nps: dy.nearPeakShare, plr: dy.plrDb };
+  const rows: Row[] = [];
+  for (const s of settingsFor(fig)) {
+    const pred = applyMove(fig, comp(s.params)).loudness;
+    const got = measure(renderSuggestions(audio, sampleRate, [comp(s.params)]).audio, sampleRate);
+    const r: Row = {
+      group: s.group, mix: name, label: s.label, params: s.params, figures,
+      predI: pred.integratedLufs! - i0, measI: got.integratedLufs! - i0, predTp: pred.truePeakDbtp! - tp0, measTp: got.truePeakDbtp! - tp0,
+    };
+    rows.push(r);
+    const n = (x: number) => x.toFixed(2).padStart(6);
+    console.log(`${r.mix.padEnd(18)} ${r.group.padEnd(10)} ${r.label.padEnd(6)} ${s.params.ratio}:1 @ ${s.params.thresholdDb.toFixed(1).padStart(6)} | loudness pred ${n(r.predI)} meas ${n(r.measI)} | TP pred ${n(r.predTp)} meas ${n(r.measTp)} | PLR pred ${n(r.predTp - r.predI)} meas ${n(r.measTp - r.measI)}`);
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   const dump = process.argv.indexOf('--dump');
   heading('compressor model: predicted against measured loudness and true-peak change (no make-up)');
   const rows: Row[] = [];
-  for await (const { name, file } of materials()) {
-    {
-      const { analysis } = await analyzeCached(file);
-      const fig: TrackFigures = { loudness: analysis.loudness, profile: analysis.profile! };
-      const { audio, sampleRate } = await readAudio(file);
-      const i0 = fig.loudness.integratedLufs!, tp0 = fig.loudness.truePeakDbtp!;
-      for (const s of settingsFor(fig)) {
-        const pred = applyMove(fig, comp(s.params)).loudness;
-        const got = measure(renderSuggestions(audio, sampleRate, [comp(s.params)]).audio, sampleRate);
-        const dy = fig.profile.dynamics;
-        rows.push({
-          group: s.group, mix: name, label: s.label, params: s.params,
-          predI: pred.integratedLufs! - i0, measI: got.integratedLufs! - i0, predTp: pred.truePeakDbtp! - tp0, measTp: got.truePeakDbtp! - tp0,
-          figures: { i: i0, tp: tp0, samplePeak: dy.samplePeakDbfs, stMax: fig.loudness.shortTermMaxLufs, ...dy.shortTerm, crest: dy.crestDb, crestLow: dy.crestLowDb, crestMid: dy.crestMidDb, crestHigh: dy.crestHighDb, ref: fig.profile.tonal.referenceLufs, rms: dy.rmsDbfs, nps: dy.nearPeakShare, tps: dy.transientsPerSec, psr: dy.psrDb, plr: dy.plrDb },
-        });
-        const r = rows[rows.length - 1];
-        const plr = (tp: number, i: number) => (tp - i).toFixed(2).padStart(6);
-        console.log(`${r.mix.padEnd(18)} ${r.group.padEnd(10)} ${r.label.padEnd(6)} ${s.params.ratio}:1 @ ${s.params.thresholdDb.toFixed(1).padStart(6)} | loudness pred ${r.predI.toFixed(2).padStart(6)} meas ${r.measI.toFixed(2).padStart(6)} | TP pred ${r.predTp.toFixed(2).padStart(6)} meas ${r.measTp.toFixed(2).padStart(6)} | PLR pred ${plr(r.predTp, r.predI)} meas ${plr(r.measTp, r.measI)}`);
-      }
-    }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ama-compressor-model-'));
+  try {
+    for await (const { name, file } of materials(dir)) rows.push(...await measureMix(name, file));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
   heading('summary: error of the predicted change (predicted - measured), dB');
-  console.log('group       n   loudness mean  mean|err|  max|err| | true peak mean  mean|err| | PLR change pred   meas');
-  for (const g of [...new Set(rows.map((r) => r.group))]) {
-    const rs = rows.filter((r) => r.group === g);
+  console.log('material group       n   loudness mean  mean|err|  max|err| | true peak mean  mean|err| | PLR change pred   meas');
+  const key = (r: Row) => `${r.mix.startsWith('demo') ? 'demo    ' : 'corpus  '} ${r.group}`;
+  for (const g of [...new Set(rows.map(key))]) {
+    const rs = rows.filter((r) => key(r) === g);
     const e = rs.map((r) => r.predI - r.measI), et = rs.map((r) => r.predTp - r.measTp);
     const m = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const ma = (xs: number[]) => m(xs.map(Math.abs));
     const dp = m(rs.map((r) => r.predTp - r.predI)), dm = m(rs.map((r) => r.measTp - r.measI));
-    console.log(`${g.padEnd(10)} ${String(rs.length).padStart(3)} ${m(e).toFixed(2).padStart(14)} ${ma(e).toFixed(2).padStart(10)} ${Math.max(...e.map(Math.abs)).toFixed(2).padStart(9)} | ${m(et).toFixed(2).padStart(14)} ${ma(et).toFixed(2).padStart(10)} | ${dp.toFixed(2).padStart(15)} ${dm.toFixed(2).padStart(6)}`);
+    console.log(`${g.padEnd(19)} ${String(rs.length).padStart(3)} ${m(e).toFixed(2).padStart(14)} ${ma(e).toFixed(2).padStart(10)} ${Math.max(...e.map(Math.abs)).toFixed(2).padStart(9)} | ${m(et).toFixed(2).padStart(14)} ${ma(et).toFixed(2).padStart(10)} | ${dp.toFixed(2).padStart(15)} ${dm.toFixed(2).padStart(6)}`);
   }
   if (dump > 0) fs.writeFileSync(process.argv[dump + 1], JSON.stringify(rows));
 }

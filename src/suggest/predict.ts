@@ -6,7 +6,7 @@ import { bandCrestKey, bandProgrammeLevels, compressorOnProgramme, programmeLeve
 import { bandAveragedResponseDb } from './eqResponse.js';
 import type { AgentOptions, ParamsByKind, Scope, Suggestion } from './types.js';
 
-export { compressorEffect, gainReductionDb, SLOW_ATTACK_MS } from './compressorModel.js';
+export { gainReductionDb, SLOW_ATTACK_MS } from './compressorModel.js';
 
 /**
  * A model of what each kind of move does to a mix's measured figures, so that a proposal's
