@@ -1,13 +1,8 @@
 import { AmaError } from '../util/errors.js';
+import type { BiquadCoeffs } from './biquad.js';
 
-/** Normalised biquad coefficients (a0 = 1): y = b0 x + b1 x1 + b2 x2 - a1 y1 - a2 y2. */
-export interface BiquadCoefficients {
-  b0: number;
-  b1: number;
-  b2: number;
-  a1: number;
-  a2: number;
-}
+/** Normalised biquad coefficients (a0 = 1): the one coefficient type of src/dsp/biquad.ts. */
+export type BiquadCoefficients = BiquadCoeffs;
 
 function checkCutoff(cutoffHz: number, sampleRate: number): void {
   if (!(cutoffHz > 0 && cutoffHz < sampleRate / 2)) {
