@@ -1,4 +1,4 @@
-import { TAPS_PER_PHASE, l1Norm, outerL1, oversamplingFactor, phaseTaps } from './truePeakFilter.js';
+import { TAPS_PER_PHASE, foldedBranches, l1Norm, outerL1, oversamplingFactor } from './truePeakFilter.js';
 
 export { TAPS_PER_PHASE, oversamplingFactor } from './truePeakFilter.js';
 
@@ -57,16 +57,10 @@ export class TruePeakDetector {
   /** A detector for a stream at `sampleRate` Hz (8000..192000). */
   constructor(sampleRate: number) {
     this.factor = oversamplingFactor(sampleRate);
-    const H = TAPS_PER_PHASE / 2, T1 = TAPS_PER_PHASE - 1;
-    const half = phaseTaps(0.5);
-    const quarter = phaseTaps(0.25);
-    this.hh = half.slice(0, H);
-    this.cs = new Float64Array(H);
-    this.cd = new Float64Array(H);
-    for (let i = 0; i < H; i++) {
-      this.cs[i] = quarter[i] + quarter[T1 - i];
-      this.cd[i] = quarter[i] - quarter[T1 - i];
-    }
+    const { half, quarter, hh, cs, cd } = foldedBranches();
+    this.hh = hh;
+    this.cs = cs;
+    this.cd = cd;
     const q = this.factor === 4;
     const l1Max = q ? Math.max(l1Norm(half), l1Norm(quarter)) : l1Norm(half);
     const eps = l1Max * MARGIN;

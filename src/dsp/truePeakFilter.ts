@@ -76,3 +76,22 @@ export function outerL1(taps: Float64Array, pairs: number): number {
 export function l1Norm(taps: Float64Array): number {
   return outerL1(taps, 0);
 }
+
+/**
+ * The branches folded for symmetric evaluation: `hh` the first half of the 1/2 branch (it is
+ * symmetric), and `cs`/`cd` the sums and differences of the 1/4 branch with its mirror (the 3/4
+ * branch), each TAPS_PER_PHASE / 2 long; plus the unfolded 1/2 and 1/4 branches for bounds.
+ */
+export function foldedBranches(): { half: Float64Array; quarter: Float64Array; hh: Float64Array; cs: Float64Array; cd: Float64Array } {
+  const H = TAPS_PER_PHASE / 2;
+  const T1 = TAPS_PER_PHASE - 1;
+  const half = phaseTaps(0.5);
+  const quarter = phaseTaps(0.25);
+  const cs = new Float64Array(H);
+  const cd = new Float64Array(H);
+  for (let i = 0; i < H; i++) {
+    cs[i] = quarter[i] + quarter[T1 - i];
+    cd[i] = quarter[i] - quarter[T1 - i];
+  }
+  return { half, quarter, hh: half.slice(0, H), cs, cd };
+}

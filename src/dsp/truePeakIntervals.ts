@@ -1,4 +1,4 @@
-import { TAPS_PER_PHASE, l1Norm, outerL1, phaseTaps } from './truePeakFilter.js';
+import { TAPS_PER_PHASE, foldedBranches, l1Norm, outerL1 } from './truePeakFilter.js';
 
 /**
  * Per-sample true peaks for a look-ahead limiter: for each interval [p, p+1) of a float64 signal,
@@ -13,7 +13,6 @@ import { TAPS_PER_PHASE, l1Norm, outerL1, phaseTaps } from './truePeakFilter.js'
  */
 
 const H = TAPS_PER_PHASE / 2;
-const T1 = TAPS_PER_PHASE - 1;
 const CHUNK = 16;
 const MARGIN = 1e-9;
 
@@ -30,15 +29,10 @@ export class IntervalPeakScanner {
   private readonly quarterBeyond1: number;
 
   constructor() {
-    const half = phaseTaps(0.5);
-    const quarter = phaseTaps(0.25);
-    this.hh = half.slice(0, H);
-    this.cs = new Float64Array(H);
-    this.cd = new Float64Array(H);
-    for (let i = 0; i < H; i++) {
-      this.cs[i] = quarter[i] + quarter[T1 - i];
-      this.cd[i] = quarter[i] - quarter[T1 - i];
-    }
+    const { half, quarter, hh, cs, cd } = foldedBranches();
+    this.hh = hh;
+    this.cs = cs;
+    this.cd = cd;
     const l1 = Math.max(l1Norm(half), l1Norm(quarter));
     this.l1Bound = l1 * (1 + MARGIN);
     this.halfBeyond1 = outerL1(half, 1) * (1 + MARGIN) + l1 * MARGIN;

@@ -1,22 +1,14 @@
 // Test signals for the profile analyzers, generated here so that the truths they carry come from
 // the physics of the signal, not from the code under test. Deterministic (seeded).
 import { writeFileSync } from 'node:fs';
+import { mulberry32 } from '../../../../src/audio/generate.js';
 import { Fft } from '../../../../src/dsp/fft.js';
 import { ProfileAnalyzer, type LoudnessInputs } from '../../../../src/analysis/profile/index.js';
 import type { MixProfile } from '../../../../src/analysis/profileSchema.js';
 import type { ChannelRole } from '../../../../src/audio/types.js';
 
-/** Seeded uniform PRNG (mulberry32), values in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform PRNG (mulberry32), values in [0, 1): the one in src/audio/generate.ts. */
+export const rng = mulberry32;
 
 /** Gaussian white noise of standard deviation `sigma`. */
 export function whiteNoise(length: number, seed: number, sigma = 0.1): Float32Array {
