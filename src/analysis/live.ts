@@ -9,10 +9,9 @@ import type { Suggestion } from '../suggest/types.js';
 import { AmaError, errorMessage } from '../util/errors.js';
 import { LoudnessMeter } from './loudness.js';
 import { defaultAgentRunner, type AgentRunner } from './liveAgents.js';
-import { MomentaryTracker } from './liveMeter.js';
 import { LiveProfileParts } from './liveProfile.js';
 import type { LiveAnalyzerOptions, LiveEvaluation, MeterFrame } from './liveTypes.js';
-import { windowLoudness, type LiveLoudness } from './liveWindow.js';
+import { windowLoudness } from './liveWindow.js';
 import { assembleProfile } from './profile/index.js';
 
 export type { LiveLoudness } from './liveWindow.js';
@@ -22,10 +21,6 @@ export type { EvaluationCost, LiveAnalyzerOptions, LiveEvaluation, MeterFrame } 
 export const EVALUATION_DUTY = 0.05;
 /** Longest interval between evaluations, s. */
 export const MAX_EVALUATE_INTERVAL_SEC = 2;
-/** Share of a core the full meter reads of the meter frames may take; they are spaced out to keep under it (1 %). */
-export const FULL_READ_DUTY = 0.01;
-/** Longest stream time between full meter reads, s. */
-const MAX_FULL_READ_SEC = 5;
 /** Longest run of blocks processed before yielding to the event loop (timers, sockets, keys), ms. */
 const YIELD_AFTER_MS = 20;
 
@@ -47,10 +42,6 @@ export class LiveAnalyzer {
   /** Hz. */
   readonly sampleRate: number;
   private readonly meter: LoudnessMeter;
-  private readonly fast: MomentaryTracker;
-  private full: LiveLoudness | null = null;
-  private fullAt = 0;
-  private fullEverySec = 0;
   private readonly parts: LiveProfileParts;
   private readonly meterFrames: number;
   private readonly baseEvalSec: number;
@@ -84,7 +75,6 @@ export class LiveAnalyzer {
     this.windowSec = windowSec;
     this.sampleRate = o.sampleRate;
     this.meter = new LoudnessMeter({ sampleRate: o.sampleRate, layout: o.layout });
-    this.fast = new MomentaryTracker(o.sampleRate, o.layout);
     this.parts = new LiveProfileParts({ sampleRate: o.sampleRate, channels: o.layout.length, layout: o.layout }, windowSec);
     this.meterFrames = Math.max(1, Math.round(meterSec * o.sampleRate));
     this.baseEvalSec = this.evalSec = evalSec;
@@ -134,7 +124,6 @@ export class LiveAnalyzer {
       const take = Math.min(n - pos, this.nextMeterAt - this.frames);
       const part = pos === 0 && take === n ? block : block.map((ch) => ch.subarray(pos, pos + take));
       this.meter.process(part);
-      this.fast.process(part);
       this.parts.process(part);
       pos += take;
       this.frames += take;
@@ -146,30 +135,10 @@ export class LiveAnalyzer {
     }
   }
 
-  /**
-   * The current meter frame. Momentary and short-term loudness (and their maxima) are always current;
-   * the other figures come from the meter's full read, which is O(session length) (see
-   * MomentaryTracker) and is therefore repeated only as often as FULL_READ_DUTY allows: every frame
-   * for the first minutes, about every 1.4 s after an hour (every frame when unpaced).
-   */
+  /** The current meter frame: every figure of the meter, read now (LoudnessMeter.read() stays cheap for hours of audio). */
   meterFrame(): MeterFrame {
-    const t = this.streamSec;
-    if (!this.full || this.waitForEvaluations || t - this.fullAt >= this.fullEverySec - 1e-9) {
-      const t0 = performance.now();
-      const { nonFiniteSamples: _n, ...full } = this.meter.read();
-      this.keepFull(full, t, performance.now() - t0);
-    }
-    const fast = this.fast.read();
-    const full = this.full!;
-    const tp = full.truePeakDbtp;
-    const psrDb = tp === null || fast.shortTermMaxLufs === null ? null : tp - fast.shortTermMaxLufs;
-    return { t, loudness: { ...full, ...fast, psrDb, durationSec: t } };
-  }
-
-  private keepFull(full: LiveLoudness, t: number, costMs: number): void {
-    this.full = full;
-    this.fullAt = t;
-    this.fullEverySec = Math.min(MAX_FULL_READ_SEC, costMs / 1000 / FULL_READ_DUTY);
+    const { nonFiniteSamples: _n, ...loudness } = this.meter.read();
+    return { t: this.streamSec, loudness };
   }
 
   /**
@@ -188,7 +157,6 @@ export class LiveAnalyzer {
     const t = this.streamSec;
     const reading = this.meter.read();
     const { nonFiniteSamples, ...live } = reading;
-    this.keepFull(live, t, performance.now() - t0);
     const { momentaryLufs: _m, shortTermLufs: _s, ...loudness } = live;
     const inputs = { ...reading, shortTermHistory: this.meter.shortTermHistory() };
     const readings = this.parts.read();

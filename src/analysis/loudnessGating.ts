@@ -92,3 +92,62 @@ export function loudnessRange(shortTermLufs: Float64Array, count: number): numbe
   const high = sorted[Math.round(((m - 1) * LRA_HIGH_PERCENTILE) / 100)];
   return high - low;
 }
+
+/**
+ * The EBU Tech 3342 Loudness Range of a growing series of short-term values, kept up to date as
+ * each value arrives, so that a live meter can read it at 10 Hz for hours: push() is O(log n) search
+ * plus an O(n) memmove (36 000 values after an hour: microseconds), value() is O(log n).
+ *
+ * It is the same computation as loudnessRange() over the same values, to the last bit: values at or
+ * above the absolute gate are kept sorted, the power sum behind the relative gate is accumulated in
+ * arrival order (as loudnessRange sums them), the gate is found by binary search, and the
+ * nearest-rank percentiles index the same sorted values.
+ */
+export class LoudnessRangeTracker {
+  private sorted = new Float64Array(1024);
+  private n = 0;
+  private sumPower = 0;
+
+  /** Adds the next short-term value, LUFS (values below -70 LUFS and -Infinity are counted out, as the gate does). */
+  push(lufs: number): void {
+    if (!(lufs >= ABSOLUTE_GATE_LUFS)) return;
+    this.sumPower += Math.pow(10, lufs / 10);
+    if (this.n === this.sorted.length) {
+      const next = new Float64Array(this.sorted.length * 2);
+      next.set(this.sorted);
+      this.sorted = next;
+    }
+    const at = this.lowerBound(lufs, false);
+    this.sorted.copyWithin(at + 1, at, this.n);
+    this.sorted[at] = lufs;
+    this.n++;
+  }
+
+  /** Loudness Range so far, LU; null when no value passes the gates. */
+  value(): number | null {
+    if (this.n === 0) return null;
+    const gate = 10 * Math.log10(this.sumPower / this.n) + LRA_RELATIVE_GATE_LU;
+    const first = this.lowerBound(gate, true);
+    const m = this.n - first;
+    const low = this.sorted[first + Math.round(((m - 1) * LRA_LOW_PERCENTILE) / 100)];
+    const high = this.sorted[first + Math.round(((m - 1) * LRA_HIGH_PERCENTILE) / 100)];
+    return high - low;
+  }
+
+  /** Number of values that passed the absolute gate. */
+  get count(): number {
+    return this.n;
+  }
+
+  /** First index whose value is >= v (inclusive) or > v (insertion point after equal values). */
+  private lowerBound(v: number, inclusive: boolean): number {
+    let lo = 0, hi = this.n;
+    const s = this.sorted;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (inclusive ? s[mid] < v : s[mid] <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
