@@ -51,6 +51,7 @@ export class LiveAnalyzer {
   private readonly suggestOptions: SuggestOptions;
   private readonly ownsRunner: boolean;
   private readonly waitForEvaluations: boolean;
+  private readonly slowMs: number;
   private readonly meterListeners = new Set<Listener<MeterFrame>>();
   private readonly evalListeners = new Set<Listener<LiveEvaluation>>();
   private readonly onListenerError: (what: string, err: unknown) => void;
@@ -85,6 +86,7 @@ export class LiveAnalyzer {
     this.ownsRunner = !o.agentRunner && this.target !== null;
     this.runner = o.agentRunner ?? (this.target ? defaultAgentRunner(this.target, this.suggestOptions) : null);
     this.waitForEvaluations = o.waitForEvaluations ?? false;
+    this.slowMs = Math.max(0, o.simulateSlowMs ?? 0);
     this.onListenerError = o.onListenerError ?? ((what, err) => process.stderr.write(`ama: ${what} failed: ${errorMessage(err)}\n`));
   }
 
@@ -223,6 +225,7 @@ export class LiveAnalyzer {
       const room = maxFrames - this.frames;
       const n = block[0]?.length ?? 0;
       this.process(room >= n ? block : block.map((ch) => ch.subarray(0, room)));
+      if (this.slowMs > 0) for (const until = performance.now() + this.slowMs; performance.now() < until;); // see simulateSlowMs
       if (this.waitForEvaluations && this.inFlight) await this.inFlight;
       if (this.frames >= maxFrames) break;
       if (performance.now() - since > YIELD_AFTER_MS) {

@@ -34,6 +34,12 @@ export interface LiveAnalyzerOptions {
    * on, and the interval never stretches, so evaluations fall at the same stream times on any machine.
    */
   waitForEvaluations?: boolean;
+  /**
+   * Extra time every block costs, ms, spent busy on the analysis thread: simulates a machine too slow
+   * for the stream (the daemon sets it from AMA_SIMULATE_SLOW_MS), so that overruns can be shown and
+   * tested with real capture. 0 (the default) in normal use.
+   */
+  simulateSlowMs?: number;
   /** Where a listener's failure is reported (default: stderr); the analysis goes on. */
   onListenerError?: (what: string, err: unknown) => void;
 }

@@ -110,7 +110,7 @@ export class Daemon {
     const fmt = o.source.format;
     const analyzer = new LiveAnalyzer({
       sampleRate: fmt.sampleRate, layout: fmt.layout, windowSec: o.windowSec, target: loaded.target, suggestOptions,
-      waitForEvaluations: o.unpaced ?? false, onListenerError: (what, err) => this.log(`${what} failed (${errorMessage(err)}); the analysis goes on`),
+      waitForEvaluations: o.unpaced ?? false, simulateSlowMs: slowAnalysisMs(), onListenerError: (what, err) => this.log(`${what} failed (${errorMessage(err)}); the analysis goes on`),
     });
     const board = new SuggestionBoard(o.board ?? {}, { onListenerError: (err) => this.log(`a board listener failed (${errorMessage(err)})`) });
     this.analyzer = analyzer;
@@ -286,6 +286,12 @@ export class Daemon {
     if (this.dashboard) return void this.deferredLog.push(line);
     (this.o.err ?? process.stderr).write(line + '\n');
   }
+}
+
+/** AMA_SIMULATE_SLOW_MS=<ms per block>: makes the analysis slower than real time on purpose (tests of overruns, capacity checks). */
+function slowAnalysisMs(): number {
+  const v = Number(process.env.AMA_SIMULATE_SLOW_MS ?? 0);
+  return Number.isFinite(v) && v > 0 ? Math.min(v, 10_000) : 0;
 }
 
 /** Loads the references (analysed once, then from the cache) with a progress bar on a terminal, and says what was loaded. */
