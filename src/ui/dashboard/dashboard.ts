@@ -46,6 +46,8 @@ export class Dashboard {
   private timer: NodeJS.Timeout | null = null;
   private lastDraw = 0;
   private readonly minGapMs: number;
+  /** What each box shows now (see set()). */
+  private readonly contents = new Map<blessed.Widgets.BoxElement, string>();
 
   constructor(private readonly o: DashboardOptions) {
     this.minGapMs = 1000 / Math.min(30, Math.max(1, o.maxFps ?? 10));
@@ -95,6 +97,7 @@ export class Dashboard {
     const screen = this.screen;
     this.screen = null;
     this.boxes = null;
+    this.contents.clear();
     screen?.destroy();
   }
 
@@ -129,6 +132,17 @@ export class Dashboard {
     this.draw();
   }
 
+  /**
+   * Sets a box's content only when it changed: blessed parses the tags of every setContent, and most
+   * boxes (the tonal plot, the list, the help) change once a second or less while the meters change
+   * at 10 Hz, so this keeps the redraw cost to what moved.
+   */
+  private set(box: blessed.Widgets.BoxElement, content: string): void {
+    if (this.contents.get(box) === content) return;
+    this.contents.set(box, content);
+    box.setContent(content);
+  }
+
   /** Lays out and fills every box for the current terminal size, then renders once. */
   private draw(): void {
     const screen = this.screen, b = this.boxes;
@@ -142,16 +156,16 @@ export class Dashboard {
     const leftW = Math.max(36, Math.min(Math.floor(W * 0.42), W - 64));
     const t = meter ? meter.t : 0;
     const refs = this.o.title;
-    b.header.setContent(esc(fit(` ama  ${refs}`, Math.max(0, W - 22)) + `t ${num(t, 1).padStart(7)} s  ${profile ? `win ${profile.window.sec} s` : ''}`));
+    this.set(b.header, esc(fit(` ama  ${refs}`, Math.max(0, W - 22)) + `t ${num(t, 1).padStart(7)} s  ${profile ? `win ${profile.window.sec} s` : ''}`));
     b.header.width = W;
     Object.assign(b.meters, { top: 1, left: 0, width: leftW, height: topH });
     const mw = leftW - 2;
     const mLines = meterLines(meter?.loudness ?? null, comparison, mw);
     const sLines = stereoLines(profile?.window.profile ?? null, comparison, mw);
-    b.meters.setContent([...mLines, ...sLines].join('\n'));
+    this.set(b.meters, [...mLines, ...sLines].join('\n'));
     Object.assign(b.tonal, { top: 1, left: leftW, width: W - leftW, height: topH });
     const plotRows = topH - 3;
-    b.tonal.setContent(comparison ? tonalPlot(comparison.tonal, W - leftW - 2, plotRows).join('\n') : esc('Waiting for the first comparison...'));
+    this.set(b.tonal, comparison ? tonalPlot(comparison.tonal, W - leftW - 2, plotRows).join('\n') : esc('Waiting for the first comparison...'));
     const listTop = 1 + topH;
     const listH = Math.max(3, H - listTop - 3);
     Object.assign(b.list, { top: listTop, left: 0, width: W, height: listH });
@@ -160,16 +174,16 @@ export class Dashboard {
     if (items[sel]) this.selectedKey = items[sel].suggestion.key;
     const rows = listH - 2;
     this.first = scrollTo(sel, this.first, rows, items.length);
-    b.list.setContent(proposalLines(items, sel, this.first, rows, W - 2).join('\n'));
+    this.set(b.list, proposalLines(items, sel, this.first, rows, W - 2).join('\n'));
     Object.assign(b.detail, { top: listTop + listH, width: W });
     const flash = this.flash && this.flash.until > Date.now() ? this.flash : null;
     const detail = detailLines(items[sel], W - 1, flash ? 1 : 2);
     if (flash) detail.unshift(`{${flash.ok ? 'cyan' : 'red'}-fg}${esc(fit(flash.text, W - 1).trimEnd())}{/${flash.ok ? 'cyan' : 'red'}-fg}`);
-    b.detail.setContent(detail.join('\n'));
+    this.set(b.detail, detail.join('\n'));
     Object.assign(b.status, { top: H - 1, width: W });
-    b.status.setContent(statusLine(status, this.o.feed, W - 1));
+    this.set(b.status, statusLine(status, this.o.feed, W - 1));
     Object.assign(b.help, { width: Math.min(W - 2, 90), height: Math.min(H - 2, HELP_TEXT.length + 2) });
-    b.help.setContent(HELP_TEXT.map((l) => esc(fit(l, Math.min(W - 4, 88)).trimEnd())).join('\n'));
+    this.set(b.help, HELP_TEXT.map((l) => esc(fit(l, Math.min(W - 4, 88)).trimEnd())).join('\n'));
     screen.render();
   }
 }
