@@ -15,6 +15,7 @@ import { cacheDir } from '../src/util/paths.js';
 import { heading } from './common.js';
 import { printSet, printSummary, type CaseResult, type SetResult } from './efficacyReport.js';
 import { verdict } from './efficacyRules.js';
+import { benchStemOffsets } from './stemOffsets.js';
 
 /**
  * `npm run bench:efficacy`: do ama's proposals undo known mix faults on real music?
@@ -35,6 +36,7 @@ import { verdict } from './efficacyRules.js';
  * are false alarms. Proposal directions: bench/efficacyRules.ts.
  *
  * Usage: node dist/bench/efficacy.js [variants|songs] [musicNNN ...]
+ *        node dist/bench/efficacy.js stems [dsp|htdemucs|umx ...] [musicNNN ...]   (bench/stemOffsets.ts)
  */
 
 /** The reference sets. */
@@ -100,6 +102,8 @@ async function runSet(set: RefSet, songs: SongMixes[], all: SongMixes[], work: s
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  // `stems [separator ...] [musicNNN ...]`: the stems agent and separators on stem offsets (bench/stemOffsets.ts).
+  if (args[0] === 'stems') return benchStemOffsets(args.slice(1));
   const sets = (['variants', 'songs'] as const).filter((s) => !args.some((a) => a === 'variants' || a === 'songs') || args.includes(s));
   const ids = args.filter((a) => /^music\d+$/.test(a));
   const t0 = Date.now();

@@ -14,8 +14,12 @@
 #                     a JACK dummy server as a real-time "DAW" for the PortAudio capture tests
 #   tmux              runs the terminal dashboard in the tests
 #   chromium          loads the feed's web page in a real headless browser in the tests
+#   ardour, ardour-lv2-plugins
+#                     a real DAW (Ardour 7, headless through ardour7-lua, with ACE EQ and ACE Compressor)
+#                     that the DAW-push tests drive over OSC and read back through its Lua API
+#   liblo-tools       oscdump and oscsend: an independent OSC listener and sender for the tests
 set -euo pipefail
-packages=(ffmpeg libebur128-dev sox python3-scipy python3-numpy wesnoth-1.16-music build-essential fluidsynth fluid-soundfont-gm planetblupi-music-midi jackd2 python3-jack-client libasound2-plugins tmux chromium)
+packages=(ffmpeg libebur128-dev sox python3-scipy python3-numpy wesnoth-1.16-music build-essential fluidsynth fluid-soundfont-gm planetblupi-music-midi jackd2 python3-jack-client libasound2-plugins tmux chromium ardour ardour-lv2-plugins liblo-tools)
 missing=()
 for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -eq 0 ]; then echo "system packages: all present"; exit 0; fi

@@ -13,6 +13,7 @@ import { LiveProfileParts } from './liveProfile.js';
 import type { LiveAnalyzerOptions, LiveEvaluation, MeterFrame } from './liveTypes.js';
 import { windowLoudness } from './liveWindow.js';
 import { assembleProfile } from './profile/index.js';
+import type { StemsProfile } from '../separation/stemSchema.js';
 
 export type { LiveLoudness } from './liveWindow.js';
 export type { EvaluationCost, LiveAnalyzerOptions, LiveEvaluation, MeterFrame } from './liveTypes.js';
@@ -55,6 +56,7 @@ export class LiveAnalyzer {
   private readonly meterListeners = new Set<Listener<MeterFrame>>();
   private readonly evalListeners = new Set<Listener<LiveEvaluation>>();
   private readonly onListenerError: (what: string, err: unknown) => void;
+  private readonly windowStems: (() => StemsProfile | null) | undefined;
   private frames = 0;
   private nextMeterAt: number;
   private nextEvalAt: number;
@@ -87,6 +89,7 @@ export class LiveAnalyzer {
     this.runner = o.agentRunner ?? (this.target ? defaultAgentRunner(this.target, this.suggestOptions) : null);
     this.waitForEvaluations = o.waitForEvaluations ?? false;
     this.slowMs = Math.max(0, o.simulateSlowMs ?? 0);
+    this.windowStems = o.windowStems;
     this.onListenerError = o.onListenerError ?? ((what, err) => process.stderr.write(`ama: ${what} failed: ${errorMessage(err)}\n`));
   }
 
@@ -165,6 +168,8 @@ export class LiveAnalyzer {
     const session = assembleProfile(this.parts.sessionOptions, readings.session, inputs);
     const win = windowLoudness(this.meter, loudness, this.windowSec);
     const window = assembleProfile(this.parts.windowOptions, readings.window, { ...inputs, ...win });
+    const stems = this.windowStems?.();
+    if (stems) window.stems = stems;
     const notes: string[] = [];
     if (nonFiniteSamples > 0) notes.push(`${nonFiniteSamples} NaN/Inf samples were read as silence: a plug-in or the device delivers broken audio.`);
     let comparisons: FeatureComparison[] | null = null;

@@ -8,6 +8,7 @@ import type { FileLoudness } from './analyzeFile.js';
 import type { AgentRunner } from './liveAgents.js';
 import type { LiveLoudness } from './liveWindow.js';
 import type { MixProfile } from './profileSchema.js';
+import type { StemsProfile } from '../separation/stemSchema.js';
 
 /** The options and results of a LiveAnalyzer (src/analysis/live.ts). */
 
@@ -42,6 +43,8 @@ export interface LiveAnalyzerOptions {
   simulateSlowMs?: number;
   /** Where a listener's failure is reported (default: stderr); the analysis goes on. */
   onListenerError?: (what: string, err: unknown) => void;
+  /** Per-stem figures of the latest separated window (src/separation/live.ts), given to the window profile before the comparison; null: none yet. */
+  windowStems?: () => StemsProfile | null;
 }
 
 /** A meter frame: the loudness so far, at stream time t. */

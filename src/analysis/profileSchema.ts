@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StemsProfileSchema } from '../separation/stemSchema.js';
 
 /**
  * MixProfile: the measured character of a piece of audio (tonal balance, descriptors, stereo image,
@@ -86,6 +87,8 @@ export const MixProfileSchema = z.object({
     shortTermPeakSpreadLu: z.number().nullable(),
   }),
   notes: z.array(z.string()),
+  /** Per-stem figures, when the track was separated (`ama suggest` with a separator); absent otherwise. */
+  stems: StemsProfileSchema.optional(),
 });
 
 /** A mix profile, as validated by MixProfileSchema. */

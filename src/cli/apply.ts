@@ -8,6 +8,8 @@ import type { RenderResult } from '../render/index.js';
 import { renderWithLevelTrim } from '../render/levelTrim.js';
 import { suggestForFiles } from '../suggest/engine.js';
 import { headline } from '../suggest/format.js';
+import { openSeparator } from '../separation/index.js';
+import type { SeparatorId } from '../separation/types.js';
 import type { Suggestion } from '../suggest/types.js';
 import { AmaError } from '../util/errors.js';
 import { toJson } from '../util/format.js';
@@ -62,7 +64,8 @@ export async function runApply(mixFile: string, opts: ApplyCliOptions): Promise<
   // ceiling; with it off, only the ceiling is guarded (src/render/levelTrim.ts).
   const levelling = (r.options.only === null || r.options.only.includes('loudness')) && i0 !== null && target !== null;
   const intended = levelling ? i0! + (o.amountPct / 100) * (target! - i0!) : null;
-  const { rendered, final, trimDb: trim } = renderWithLevelTrim(channels, sampleRate, layout, moves, { intendedLufs: intended, ceilingDbtp: o.ceilingDbtp });
+  const preview = await stemPreview(channels, sampleRate, moves, r.separator);
+  const { rendered, final, trimDb: trim } = renderWithLevelTrim(channels, sampleRate, layout, moves, { intendedLufs: intended, ceilingDbtp: o.ceilingDbtp, ...(preview.stems ? { stems: preview.stems } : {}) });
   writeWav(opts.out, rendered.audio, sampleRate, { format: 'float32' });
   const after = await analyzeFile(opts.out);
   const distOpts = { loudnessTargetLufs: o.loudnessTargetLufs, ceilingDbtp: o.ceilingDbtp };
@@ -72,13 +75,38 @@ export async function runApply(mixFile: string, opts: ApplyCliOptions): Promise<
     process.stdout.write(toJson({
       version: APPLY_VERSION, mix: r.mix.file, out: opts.out, sampleRate, channels: channels.length,
       suggestions: applied, stages: rendered.applied, notes: [...r.notes, ...rendered.notes], loudnessTrimDb: trim,
+      ...(preview.label ? { stemPreview: { separator: preview.separator, label: preview.label } } : {}),
       loudness: { beforeLufs: i0, afterLufs: after.loudness.integratedLufs, intendedLufs: intended, truePeakBeforeDbtp: r.mix.loudness.truePeakDbtp, truePeakAfterDbtp: after.loudness.truePeakDbtp },
       distance: { before: r.distance, after: afterDistance },
     }) + '\n');
   } else {
     process.stdout.write(renderApply(mixFile, opts.out, applied, rendered, r.distance, afterDistance, { i0, i1: after.loudness.integratedLufs, intended, tp0: r.mix.loudness.truePeakDbtp, tp1: after.loudness.truePeakDbtp }));
+    if (preview.label) process.stdout.write(`${preview.label}\n`);
   }
   return r.references.some((x) => x.error) ? 1 : 0;
+}
+
+/**
+ * The separated stems that stem moves are rendered with: the mix is separated by the same separator
+ * the stems agent read (dsp when none), and a stem gain becomes mix + (g - 1) x stem. This is a
+ * preview of a bus move made on stems ama estimated, not on the session's own stems, and says so.
+ */
+async function stemPreview(channels: Float32Array[], sampleRate: number, moves: Suggestion[], id: SeparatorId | null): Promise<{ stems?: Record<string, Float32Array[]>; separator?: SeparatorId; label?: string }> {
+  const stemMoves = moves.filter((s) => s.kind === 'stemGain');
+  if (stemMoves.length === 0) return {};
+  if (channels.length > 2) return { label: `Preview: the ${stemMoves.length} stem move(s) were not rendered: ama separates mono and stereo mixes only.` };
+  const { separator, notice } = await openSeparator(id ?? 'dsp');
+  try {
+    if (notice) process.stderr.write(`ama: warning: ${notice}\n`);
+    const set = await separator.separate(channels, sampleRate);
+    const list = stemMoves.map((s) => `${s.scope.slice('stem:'.length)} ${s.params.gainDb > 0 ? '+' : ''}${s.params.gainDb.toFixed(1)} dB`).join(', ');
+    return {
+      stems: set.stems, separator: separator.id,
+      label: `Preview: the stem moves (${list}) were rendered by re-balancing stems that ama separated from the mix with ${separator.id}, not your session's own stems; make the move on your buses.`,
+    };
+  } finally {
+    await separator.close();
+  }
 }
 
 interface LevelFigures { i0: number | null; i1: number | null; intended: number | null; tp0: number | null; tp1: number | null }

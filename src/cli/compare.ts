@@ -92,7 +92,7 @@ export function renderComparison(mixFile: string, refs: string[], rows: FeatureC
   if (rowsOut.length > shown.length) lines.push(`  ... and ${rowsOut.length - shown.length} more, less far outside (--json lists every figure, --plot draws them)`);
   if (outside.length === 0) lines.push('  nothing: the mix lies within the references on every figure.');
   lines.push('');
-  const groups = ['loudness', 'dynamics', 'tonal', 'spectrum', 'stereo', 'stereoBands'];
+  const groups = ['loudness', 'dynamics', 'tonal', 'spectrum', 'stereo', 'stereoBands', 'stems'];
   lines.push(`Inside the references (${inside.length}):`);
   for (const g of groups) {
     const members = inside.filter((r) => r.group === g);

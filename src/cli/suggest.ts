@@ -14,6 +14,10 @@ export interface SuggestCliOptions {
   ceiling?: string;
   maxEqBands?: string;
   maxEqGain?: string;
+  /** Separator for the stems agent (commander: --separator). */
+  separator?: string;
+  /** False with --no-stems. */
+  stems?: boolean;
 }
 
 /** Format version of `ama suggest --json`. */
@@ -28,6 +32,8 @@ export function optionInput(o: Omit<SuggestCliOptions, 'ref' | 'json'>): Suggest
   if (o.ceiling !== undefined) input.ceiling = o.ceiling;
   if (o.maxEqBands !== undefined) input.maxEqBands = o.maxEqBands;
   if (o.maxEqGain !== undefined) input.maxEqGainDb = o.maxEqGain;
+  if (o.separator !== undefined) input.separator = o.separator;
+  if (o.stems === false) input.separator = 'none';
   return input;
 }
 
@@ -49,7 +55,7 @@ export function suggestJson(r: SuggestForFilesResult) {
     version: SUGGEST_VERSION,
     mix: { file: r.mix.file, integratedLufs: r.mix.loudness.integratedLufs, truePeakDbtp: r.mix.loudness.truePeakDbtp, sampleRate: r.mix.format.sampleRate, channels: r.mix.format.channels },
     references: r.references.map((x) => ({ file: x.file, ...(x.error ? { error: x.error, code: x.code } : { integratedLufs: x.analysis!.loudness.integratedLufs }) })),
-    options: { ...r.options.agentOptions, only: r.options.only },
+    options: { ...r.options.agentOptions, only: r.options.only, separator: r.separator },
     suggestions: r.suggestions,
     within: r.within,
     notes: r.notes,
@@ -65,7 +71,7 @@ export function renderSuggestions(r: SuggestForFilesResult): string {
   const refs = r.references.filter((x) => x.analysis).map((x) => `${x.file} (${formatValue(x.analysis!.loudness.integratedLufs, 'LUFS')})`);
   lines.push(`Mix:        ${r.mix.file} (${formatValue(r.mix.loudness.integratedLufs, 'LUFS')}, true peak ${formatValue(r.mix.loudness.truePeakDbtp, 'dBTP')})`);
   lines.push(`References: ${refs.join(', ')}`);
-  lines.push(`Settings:   amount ${o.amountPct} %, loudness target ${o.loudnessTargetLufs === null ? "the references' mean" : `${o.loudnessTargetLufs} LUFS`}, ceiling ${o.ceilingDbtp} dBTP, at most ${o.maxEqBands} EQ bands of +-${o.maxEqGainDb} dB${r.options.only ? `, agents: ${r.options.only.join(', ')}` : ''}`);
+  lines.push(`Settings:   amount ${o.amountPct} %, loudness target ${o.loudnessTargetLufs === null ? "the references' mean" : `${o.loudnessTargetLufs} LUFS`}, ceiling ${o.ceilingDbtp} dBTP, at most ${o.maxEqBands} EQ bands of +-${o.maxEqGainDb} dB${r.options.only ? `, agents: ${r.options.only.join(', ')}` : ''}, stems: ${r.separator ? `separated by ${r.separator}` : 'off'}`);
   lines.push('');
   const moves = r.suggestions.filter((s) => s.kind !== 'note');
   const notes = r.suggestions.filter((s) => s.kind === 'note');

@@ -11,8 +11,11 @@ import { buildHello, buildMeter, buildNotice, buildProfile, buildSuggestions, co
 import { DEFAULT_FEED_OPTIONS, FeedServer } from '../transport/ws/server.js';
 import { Dashboard } from '../ui/dashboard/dashboard.js';
 import { errorMessage } from '../util/errors.js';
+import type { DawService, DawServiceOptions } from '../daw/service.js';
 import { JsonLinesSink, TextSink, type MessageSink } from './outputs.js';
 import { CpuMeter, LiveStatsRecorder, statusMessage } from './status.js';
+import { tapSource, type LiveSeparation } from '../separation/live.js';
+import { setupLiveSeparation } from '../separation/liveSetup.js';
 
 /** Options of a Daemon. */
 export interface DaemonOptions {
@@ -44,6 +47,8 @@ export interface DaemonOptions {
   out?: NodeJS.WritableStream;
   /** Where sentences go while no dashboard is shown (default process.stderr). */
   err?: NodeJS.WritableStream;
+  /** DAW push, audit log and control surface (src/daw/service.ts); absent: approvals stay approved. */
+  daw?: DawServiceOptions | null;
 }
 
 /** How a daemon run ended. */
@@ -67,6 +72,8 @@ const MESSAGE_MS = 10_000;
 export class Daemon {
   private analyzer: LiveAnalyzer | null = null;
   private board: SuggestionBoard | null = null;
+  private daw: DawService | null = null;
+  private separation: LiveSeparation | null = null;
   private feed: FeedServer | null = null;
   private dashboard: Dashboard | null = null;
   private readonly sinks: MessageSink[] = [];
@@ -108,8 +115,11 @@ export class Daemon {
     const loaded = Array.isArray(o.refs) ? await loadTargetWithProgress(o.refs, (l) => this.writeErr(l)) : o.refs;
     const suggestOptions = validateSuggestOptions(o.suggest ?? {}, [...AGENTS.keys()]);
     const fmt = o.source.format;
+    // Stems: the references separated once, the stream's latest window whenever the separator is free.
+    const { target, separation } = await setupLiveSeparation(loaded, suggestOptions, fmt, (l) => this.writeErr(l));
+    this.separation = separation;
     const analyzer = new LiveAnalyzer({
-      sampleRate: fmt.sampleRate, layout: fmt.layout, windowSec: o.windowSec, target: loaded.target, suggestOptions,
+      sampleRate: fmt.sampleRate, layout: fmt.layout, windowSec: o.windowSec, target, suggestOptions, windowStems: () => separation?.features ?? null,
       waitForEvaluations: o.unpaced ?? false, simulateSlowMs: slowAnalysisMs(), onListenerError: (what, err) => this.log(`${what} failed (${errorMessage(err)}); the analysis goes on`),
     });
     const board = new SuggestionBoard(o.board ?? {}, { onListenerError: (err) => this.log(`a board listener failed (${errorMessage(err)})`) });
@@ -120,6 +130,13 @@ export class Daemon {
       source: { kind: o.sourceKind, name: stats.deviceName, sampleRateHz: fmt.sampleRate, channels: fmt.channels },
       references: loaded.target.references.map((r) => ({ name: path.basename(r.file), integratedLufs: r.integratedLufs })),
     };
+    if (o.daw && (o.daw.daw || o.daw.surface || o.daw.auditLog)) {
+      const { DawService } = await import('../daw/service.js');
+      const daw = new DawService(o.daw, board, { now: () => this.now(), log: (l) => this.log(l), onStatus: () => this.guard('the status', () => this.publishStatus()), command: (c, k) => this.command(c, k) });
+      await daw.start();
+      this.daw = daw;
+      this.unsubscribe.push(board.onChange(() => this.guard('the DAW side', () => daw.boardChanged())));
+    }
     await this.openOutputs();
     this.unsubscribe.push(
       analyzer.onMeter((m) => this.onMeter(m)),
@@ -130,7 +147,8 @@ export class Daemon {
     this.publish(buildSuggestions(board.items(), board.revision));
     this.publishStatus();
     this.statusTimer = setInterval(() => this.guard('the status', () => this.publishStatus()), STATUS_MS);
-    this.running = analyzer.run(o.source, this.abort.signal, o.stopAfterSec).then(
+    const source = separation ? tapSource(o.source, (b) => this.guard('the separator', () => separation.push(b))) : o.source;
+    this.running = analyzer.run(source, this.abort.signal, o.stopAfterSec).then(
       async () => {
         if (this.stopping) return;
         const limit = o.stopAfterSec;
@@ -153,7 +171,7 @@ export class Daemon {
   /** Applies approve / reject / undo from any output to the board; the change goes to every output. */
   command(cmd: BoardCommand, key: string): CommandResult {
     if (!this.board) return { ok: false, key, code: 'UNKNOWN_KEY', message: 'The board is not running yet.' };
-    const r = this.board.command(cmd, key, this.now());
+    const r = this.daw ? this.daw.command(cmd, key) : this.board.command(cmd, key, this.now());
     if (r.ok) this.log(`${r.state} ${key}`, false);
     return r;
   }
@@ -184,7 +202,7 @@ export class Daemon {
     for (const u of this.unsubscribe.splice(0)) u();
     const results = await Promise.allSettled([
       this.o.source.close(), this.running ?? Promise.resolve(), this.analyzer?.close() ?? Promise.resolve(),
-      this.feed?.stop() ?? Promise.resolve(), ...this.sinks.map((s) => s.close?.() ?? Promise.resolve()),
+      this.feed?.stop() ?? Promise.resolve(), this.daw?.stop() ?? Promise.resolve(), this.separation?.close() ?? Promise.resolve(), ...this.sinks.map((s) => s.close?.() ?? Promise.resolve()),
     ]);
     for (const r of results) if (r.status === 'rejected') this.writeErr(`ama: stopping: ${errorMessage(r.reason)}`);
     if (this.liveStats && this.liveStatsFile) {
@@ -240,6 +258,7 @@ export class Daemon {
 
   private onMeter(m: MeterFrame): void {
     this.publish(buildMeter(m.t, m.loudness));
+    if (this.daw) this.guard('the control surface', () => this.daw!.meter(m.loudness));
     this.liveStats?.frame(this.analyzer?.blockArrivalMs ?? null);
   }
 
@@ -253,7 +272,7 @@ export class Daemon {
   private publishStatus(): void {
     const t = this.analyzer?.streamSec ?? 0;
     const message = this.message && this.message.until > Date.now() ? this.message.text : null;
-    this.publish(statusMessage({ t, stats: this.o.source.stats(), ended: this.ended, clients: this.feed?.clientCount ?? 0, cpuShare: this.cpu.sample(), message }));
+    this.publish(statusMessage({ t, stats: this.o.source.stats(), ended: this.ended, clients: this.feed?.clientCount ?? 0, cpuShare: this.cpu.sample(), message, daw: this.daw?.status(), separation: this.separation?.status() }));
   }
 
   /** Sends a message to every output, each in its own try/catch. */

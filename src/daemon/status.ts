@@ -29,12 +29,13 @@ export function captureField(state: CaptureState, ended: boolean): StatusMessage
 }
 
 /** A status message from the capture's counters and the daemon's figures. */
-export function statusMessage(x: { t: number; stats: CaptureStats; ended: boolean; clients: number; cpuShare: number | null; message: string | null }): StatusMessage {
+export function statusMessage(x: { t: number; stats: CaptureStats; ended: boolean; clients: number; cpuShare: number | null; message: string | null; daw?: StatusMessage['daw']; separation?: StatusMessage['separation'] }): StatusMessage {
   const s = x.stats;
   return buildStatus({
     t: x.t, device: s.deviceName, sampleRateHz: s.sampleRate, channels: s.channels, capture: captureField(s.state, x.ended),
     overruns: s.overruns, clients: x.clients, cpuShare: x.cpuShare === null ? null : Math.round(x.cpuShare * 1000) / 1000,
-    rssMb: Math.round(process.memoryUsage.rss() / 1048576), message: x.message,
+    rssMb: Math.round(process.memoryUsage.rss() / 1048576), message: x.message, ...(x.daw ? { daw: x.daw } : {}),
+    ...(x.separation ? { separation: x.separation, separator: x.separation.separator } : {}),
   });
 }
 

@@ -2,7 +2,7 @@ import type { FileLoudness } from '../analysis/analyzeFile.js';
 import type { MixProfile } from '../analysis/profileSchema.js';
 
 /** Which part of the picture a feature belongs to (used to group the report and the plot). */
-export type FeatureGroup = 'loudness' | 'dynamics' | 'tonal' | 'spectrum' | 'stereo' | 'stereoBands';
+export type FeatureGroup = 'loudness' | 'dynamics' | 'tonal' | 'spectrum' | 'stereo' | 'stereoBands' | 'stems';
 
 /** One scalar figure of a track, with its unit; null when not measurable. */
 export interface FeatureValue {
@@ -71,6 +71,15 @@ export function extractFeatures(t: TrackFigures): FeatureValue[] {
   for (const b of s.bands) add(`width.${bandName(b.centerHz)}`, 'dB', 'stereoBands', 1.5, stereoValue(b.sideToMidDb), b.centerHz);
   for (const b of s.bands) add(`correlation.${bandName(b.centerHz)}`, 'ratio', 'stereoBands', 0.05, b.correlation, b.centerHz);
   for (const b of s.bands) add(`pan.${bandName(b.centerHz)}`, 'ratio', 'stereoBands', 0.05, b.pan, b.centerHz);
+  // Per-stem figures, when the track was separated (see src/separation/features.ts).
+  if (p.stems) {
+    for (const [name, st] of Object.entries(p.stems.stems)) {
+      add(`stem.${name}.levelDb`, 'dB', 'stems', 0.5, st.levelDb);
+      add(`stem.${name}.sideToMidDb`, 'dB', 'stems', 1.5, stereoValue(st.sideToMidDb));
+      add(`stem.${name}.pan`, 'ratio', 'stems', 0.05, stereoValue(st.pan));
+      for (const o of st.octaves) add(`stem.${name}.tonal.${bandName(o.centerHz)}`, 'dB', 'stems', 1, o.levelDb, o.centerHz);
+    }
+  }
   // The centroid's tolerance is relative (3 %): set it from the value.
   for (const f of out) if (f.feature === 'centroidHz' && f.value !== null) f.tolerance = 0.03 * f.value;
   return out;

@@ -34,6 +34,11 @@ const NAMES: Record<string, string> = {
 /** A readable name for a feature key. */
 export function featureLabel(feature: string): string {
   if (NAMES[feature]) return NAMES[feature];
+  const st = /^stem\.(\w+)\.(levelDb|sideToMidDb|pan|tonal\.(.+))$/.exec(feature);
+  if (st) {
+    const what = st[3] ? `level ${st[3].replace(/(Hz|kHz)$/, ' $1')}` : { levelDb: 'level against the mix', sideToMidDb: 'width', pan: 'pan' }[st[2]];
+    return `Stem ${st[1]}, ${what}`;
+  }
   const m = /^(tonal\.mid|tonal\.side|width|correlation|pan)\.(.+)$/.exec(feature);
   if (m) {
     const kind = { 'tonal.mid': 'Level (mid)', 'tonal.side': 'Level (side)', width: 'Width', correlation: 'Correlation', pan: 'Pan' }[m[1]];

@@ -77,7 +77,14 @@ export async function loadReferences(files: string[]): Promise<LoadedTarget> {
   for (const r of references) if (r.error) warnings.push(`${r.file}: ${r.error}`);
   if (usable.length === 0) throw new AmaError('BAD_OPTION', `no usable reference track: ${references.map((r) => `${r.file}: ${r.error}`).join('; ')}`);
   if (usable.length === 1) warnings.push('only one reference: the target is that one track; 2-3 references give a more robust target');
-  const target = buildTarget(
+  const target = targetFromReferences(usable);
+  return { target, references, warnings };
+}
+
+/** The target of the usable loaded references (those with an analysis), in their order. */
+export function targetFromReferences(references: readonly LoadedReference[]): ReferenceTarget {
+  const usable = references.filter((r) => r.analysis && r.sha256);
+  return buildTarget(
     usable.map((r) => ({
       info: {
         file: r.file,
@@ -90,5 +97,4 @@ export async function loadReferences(files: string[]): Promise<LoadedTarget> {
       figures: { loudness: r.analysis!.loudness, profile: r.analysis!.profile! },
     })),
   );
-  return { target, references, warnings };
 }

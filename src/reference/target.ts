@@ -12,7 +12,7 @@ export const PERCENTILE_FROM = 5;
 const FeatureStatsSchema = z.object({
   feature: z.string(),
   unit: z.string(),
-  group: z.enum(['loudness', 'dynamics', 'tonal', 'spectrum', 'stereo', 'stereoBands']),
+  group: z.enum(['loudness', 'dynamics', 'tonal', 'spectrum', 'stereo', 'stereoBands', 'stems']),
   centerHz: z.number().optional(),
   tolerance: z.number().nonnegative(),
   /** Mean over the references that have the figure. */

@@ -4,13 +4,15 @@ import type { FileLoudness } from '../analysis/analyzeFile.js';
 import type { MixProfile } from '../analysis/profileSchema.js';
 import { compareToTarget, type FeatureComparison } from '../reference/compare.js';
 import { distanceToTarget, type TargetDistance } from '../reference/distance.js';
-import { analyzeWithProgress, loadReferences, type LoadedReference } from '../reference/references.js';
+import { analyzeWithProgress, loadReferences, targetFromReferences, type LoadedReference } from '../reference/references.js';
 import type { ReferenceTarget } from '../reference/target.js';
 import { AmaError, errorMessage } from '../util/errors.js';
 import { scaleSuggestion } from './amount.js';
 import { validateSuggestOptions, type SuggestOptions, type SuggestOptionsInput } from './options.js';
 import { applyMoves, predictEffect } from './predict.js';
 import { AGENTS } from './registry.js';
+import { attachStems } from './stems.js';
+import type { SeparatorId } from '../separation/types.js';
 import type { Agent, AgentInput, AgentName, AgentReport, Suggestion } from './types.js';
 
 /**
@@ -138,6 +140,8 @@ export interface SuggestForFilesResult extends EngineResult {
   /** Sentences about the inputs (refused or mono references, short mix). */
   warnings: string[];
   options: SuggestOptions;
+  /** The separator whose stems the stems agent compared (after any fallback); null when none ran. */
+  separator: SeparatorId | null;
 }
 
 /**
@@ -155,13 +159,22 @@ export async function suggestForFiles(mixFile: string, refFiles: string[], input
   const warnings = [...loaded.warnings];
   if (mix.analysis.format.channels === 1) warnings.push(`${mixFile}: mono mix: no width or balance moves can be proposed`);
   if ((mix.analysis.format.durationSec ?? 0) < 10) warnings.push(`${mixFile}: the mix is under 10 s; its balance figures are rough`);
+  // Stems: separated (references once, through the stem cache) when the stems agent runs.
+  let target = loaded.target;
+  let separator: SeparatorId | null = null;
+  if (options.separator && (options.only === null || options.only.includes('stems'))) {
+    const s = await attachStems({ file: mixFile, sha256: mix.sha256, profile }, loaded.references, options.separator);
+    warnings.push(...s.warnings);
+    separator = s.separator;
+    target = targetFromReferences(loaded.references);
+  }
   const figures = { loudness: mix.analysis.loudness, profile };
-  const comparisons = compareToTarget(figures, loaded.target);
-  const result = runAgents({ mix: figures, comparisons, target: loaded.target }, options);
+  const comparisons = compareToTarget(figures, target);
+  const result = runAgents({ mix: figures, comparisons, target }, options);
   const o = options.agentOptions;
-  const distance = distanceToTarget(figures, loaded.target, { loudnessTargetLufs: o.loudnessTargetLufs, ceilingDbtp: o.ceilingDbtp });
+  const distance = distanceToTarget(figures, target, { loudnessTargetLufs: o.loudnessTargetLufs, ceilingDbtp: o.ceilingDbtp });
   return {
-    ...result, comparisons, distance, target: loaded.target, references: loaded.references, warnings, options,
+    ...result, comparisons, distance, target, references: loaded.references, warnings, options, separator,
     mix: { file: mixFile, format: mix.analysis.format, loudness: mix.analysis.loudness, profile },
   };
 }

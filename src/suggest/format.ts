@@ -54,6 +54,7 @@ export function predictedLabel(s: Suggestion): string {
     case 'width': case 'monoBelow': return 'stereo distance (dB)';
     case 'balance': return 'balance offset (dB)';
     case 'compressor': return 'dynamics distance (dB)';
+    case 'stemGain': return 'stem level offset from the references (dB)';
     default: return 'distance';
   }
 }

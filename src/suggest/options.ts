@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SEPARATOR_IDS, type SeparatorId } from '../separation/types.js';
 import { AmaError } from '../util/errors.js';
 import type { AgentName, AgentOptions } from './types.js';
 
@@ -22,6 +23,8 @@ export interface SuggestOptionsInput {
   maxEqGainDb?: number | string;
   /** Agents to run (default all); a comma-separated string or a list. */
   only?: string | string[] | null;
+  /** Separator for the stems agent: dsp (default), htdemucs, umx, or none (no separation, no stem moves). */
+  separator?: string | null;
 }
 
 /** Validated options: what the agents get, and which agents run. */
@@ -29,7 +32,12 @@ export interface SuggestOptions {
   agentOptions: AgentOptions;
   /** Agents to run, in registry order; null: all. */
   only: AgentName[] | null;
+  /** Separator whose stems the stems agent compares; null: no separation. */
+  separator: SeparatorId | null;
 }
+
+/** Separator used when none is named: the built-in one, fast enough to run on every mix. */
+export const DEFAULT_SEPARATOR: SeparatorId = 'dsp';
 
 /** Defaults of every option. */
 export const DEFAULT_AGENT_OPTIONS: Readonly<AgentOptions> = {
@@ -75,6 +83,11 @@ export function suggestOptionsSchema(agentNames: readonly string[]) {
         )
         .nullable()
         .default(null),
+      separator: z
+        .preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v === null ? 'none' : v), z.enum([...SEPARATOR_IDS, 'none'], {
+          error: (iss) => `must be one of ${SEPARATOR_IDS.join(', ')} or none, got ${JSON.stringify(iss.input)}`,
+        }))
+        .default(DEFAULT_SEPARATOR),
     })
     .strict();
 }
@@ -94,5 +107,6 @@ export function validateSuggestOptions(input: SuggestOptionsInput, agentNames: r
   return {
     agentOptions: { amountPct: o.amount, loudnessTargetLufs: o.targetLufs, ceilingDbtp: o.ceiling, maxEqBands: o.maxEqBands, maxEqGainDb: o.maxEqGainDb },
     only,
+    separator: o.separator === 'none' ? null : o.separator,
   };
 }

@@ -4,6 +4,7 @@ import { distanceToTarget, DYNAMICS_FEATURES, dynamicsDistanceDb, stereoDistance
 import type { ReferenceTarget } from '../reference/target.js';
 import { bandCrestKey, bandProgrammeLevels, compressorOnProgramme, programmeLevels } from './compressorModel.js';
 import { bandAveragedResponseDb } from './eqResponse.js';
+import { applyStemGain, stemLevelDistanceDb, stemOfScope } from './stemModel.js';
 import type { AgentOptions, ParamsByKind, Scope, Suggestion } from './types.js';
 
 export { gainReductionDb, SLOW_ATTACK_MS } from './compressorModel.js';
@@ -96,9 +97,13 @@ export function applyMove(fig: TrackFigures, s: Suggestion): TrackFigures {
   const fs = f.profile.sampleRateHz;
   switch (s.kind) {
     case 'gain':
-    case 'stemGain':
       shiftLevels(f, s.params.gainDb);
       break;
+    case 'stemGain': {
+      const name = stemOfScope(s.scope);
+      if (name) applyStemGain(f, name, s.params.gainDb, shiftLevels);
+      break;
+    }
     case 'limiter': {
       shiftLevels(f, s.params.inputGainDb);
       const tp = f.loudness.truePeakDbtp;
@@ -204,6 +209,10 @@ export function affectedDistance(fig: TrackFigures, target: ReferenceTarget, s: 
     case 'width':
     case 'monoBelow':
       return stereoDistanceDb(fig, target);
+    case 'stemGain': {
+      const name = stemOfScope(s.scope);
+      return name ? stemLevelDistanceDb(fig, target, name) : null;
+    }
     case 'balance': {
       const mean = target.features.find((x) => x.feature === 'balanceDb')?.mean ?? null;
       const b = fig.profile.stereo.balanceDb;

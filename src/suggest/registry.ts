@@ -1,6 +1,7 @@
 import { agent as dynamics } from '../../agents/dynamics.js';
 import { agent as eq } from '../../agents/eq.js';
 import { agent as loudness } from '../../agents/loudness.js';
+import { agent as stems } from '../../agents/stems.js';
 import { agent as stereo } from '../../agents/stereo.js';
 import { agent as tonal } from '../../agents/tonal.js';
 import type { Agent, AgentName } from './types.js';
@@ -14,6 +15,7 @@ export const AGENTS: ReadonlyMap<AgentName, Agent> = new Map<AgentName, Agent>([
   ['tonal', tonal],
   ['dynamics', dynamics],
   ['stereo', stereo],
+  ['stems', stems],
   ['loudness', loudness],
 ]);
 

@@ -15,6 +15,15 @@ export type AmaErrorCode =
   | 'NON_FINITE_SAMPLES'
   | 'DECODE_FAILED'
   | 'BAD_OPTION'
+  | 'BAD_OSC'
+  | 'BAD_MAPPING'
+  | 'DAW_UNREACHABLE'
+  | 'DAW_PUSH'
+  | 'MODEL_NOT_INSTALLED'
+  | 'MODEL_CORRUPT'
+  | 'MODEL_CONTRACT'
+  | 'MODEL_DOWNLOAD_FAILED'
+  | 'SEPARATOR_FAILED'
   | 'INTERNAL';
 
 /** An error with a machine-readable code and a human sentence (which already says how to fix it). */

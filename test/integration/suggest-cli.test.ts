@@ -99,7 +99,7 @@ describe('ama suggest', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('amount: must be within [0, 100] %, got 150');
     expect(r.stderr).toContain('ceiling: must be within [-12, 0] dBTP, got 3');
-    expect(r.stderr).toContain('only: unknown agent "colour"; valid agents: eq, tonal, dynamics, stereo, loudness');
+    expect(r.stderr).toContain('only: unknown agent "colour"; valid agents: eq, tonal, dynamics, stereo, stems, loudness');
     expect(r.stderr).not.toMatch(/this is a bug/);
     const missing = await ama(['suggest', '--ref', at('ref-a.wav'), at('missing.wav')], env);
     expect(missing.code).toBe(1);

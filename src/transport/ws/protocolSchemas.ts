@@ -83,6 +83,15 @@ export const StatusMessageSchema = z.object({
   overruns: z.number().int().min(0), clients: z.number().int().min(0),
   cpuShare: numOrNull.describe('Share of one core, 0..1 (or more)'), rssMb: numOrNull,
   separator: z.string().nullable(), message: z.string().nullable(),
+  daw: z.object({
+    daw: z.enum(['reaper', 'ableton', 'ardour']), host: z.string(), port: z.number().int(),
+    reachable: z.boolean().nullable().describe('null before the first check'), message: z.string().nullable(),
+  }).nullable().optional().describe('The DAW ama pushes approved proposals to (ama listen/demo --daw); absent without one'),
+  separation: z.object({
+    separator: z.string(), coverage: z.number().min(0).max(1).describe('Share of the stream separated so far, 0..1'),
+    delaySec: numOrNull.describe('How far the latest separated window lay behind the live stream when its stems were ready, s'),
+    windowSec: num.describe('Length of each separated window, s'), separations: z.number().int().min(0), error: z.string().nullable(),
+  }).nullable().optional().describe('Live source separation for the stems agent; absent when it is off'),
 });
 
 /** Live loudness: the field names of `ama analyze --json` plus the current momentary and short-term values. */

@@ -14,7 +14,7 @@ const all = (o = {}) => ({ agentOptions: opts(o), only: null });
 describe('suggestion engine', () => {
   it('runs every agent and ranks moves by expected effect, notes last', () => {
     const r = runAgents(faulty(), all());
-    expect(r.reports.map((x) => x.agent)).toEqual(['eq', 'tonal', 'dynamics', 'stereo', 'loudness']);
+    expect(r.reports.map((x) => x.agent)).toEqual(['eq', 'tonal', 'dynamics', 'stereo', 'stems', 'loudness']);
     const kinds = r.suggestions.map((s) => s.kind);
     expect(kinds).toContain('eqBand');
     expect(kinds).toContain('width');
