@@ -6,8 +6,8 @@ import { ensureDemoMaterial } from '../src/demo/material.js';
 import type { LiveStats } from '../src/daemon/status.js';
 import { AMA_BIN, heading, ROOT } from './common.js';
 
-/** Stream time of each run, s. */
-const SECONDS = 20;
+/** Stream time of each run, s: long enough that the steady state (agents every 1-2 s, a stem separation every 10-30 s) outweighs the start-up. */
+const SECONDS = 60;
 
 /** Runs a command to completion; rejects on a non-zero exit. */
 function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string }> {
@@ -55,7 +55,7 @@ async function withoutDashboard(dir: string): Promise<LiveStats> {
 
 /** ffmpeg's ebur128 meter (true peak on) reading the demo mix (25 s) at real time (-re): CPU share of one core and peak RSS. */
 async function ffmpegRealTime(file: string): Promise<{ cpuShare: number; maxRssMb: number; wallSec: number }> {
-  const { stderr } = await exec('/usr/bin/time', ['-f', 'bench-time %e %U %S %M', 'ffmpeg', '-nostats', '-hide_banner', '-nostdin', '-v', 'error', '-re', '-i', file,
+  const { stderr } = await exec('/usr/bin/time', ['-f', 'bench-time %e %U %S %M', 'ffmpeg', '-nostats', '-hide_banner', '-nostdin', '-v', 'error', '-re', '-stream_loop', '-1', '-i', file,
     '-t', String(SECONDS), '-af', 'ebur128=peak=true', '-f', 'null', '-']);
   const m = /bench-time ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
   if (!m) throw new Error('no /usr/bin/time figures for ffmpeg');
@@ -71,7 +71,7 @@ function line(label: string, s: LiveStats): string {
 
 /**
  * The live daemon on a 48 kHz stereo stream in real time: `ama demo` (the demo mix played through
- * the same streaming path as `ama listen`, agents' worker included) for 20 s with the dashboard (in
+ * the same streaming path as `ama listen`, agents' worker included) for SECONDS (60 s, the demo mix looping) with the dashboard (in
  * tmux) and with --no-dashboard --json. CPU (every thread) and RSS between the first and the last
  * meter frame, so the reference loading is left out, and the delay from a captured block to the
  * meter frame that includes it (AMA_LIVE_STATS, src/daemon/status.ts). ffmpeg's ebur128 meter at

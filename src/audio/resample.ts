@@ -28,29 +28,38 @@ export function resampledLength(frames: number, fromHz: number, toHz: number): n
  * resampledLength(...) frames, aligned with the input (no delay). The same rate returns copies.
  */
 export async function resample(channels: readonly Float32Array[], fromHz: number, toHz: number, quality: ResampleQuality = 'medium'): Promise<Float32Array[]> {
-  if (!(fromHz > 0) || !(toHz > 0) || toHz / fromHz > 256 || fromHz / toHz > 256) {
-    throw new AmaError('BAD_OPTION', `Cannot resample from ${fromHz} Hz to ${toHz} Hz: both rates must be positive and within a factor 256 of each other.`);
+  if (!(fromHz >= 1 && fromHz <= 192_000) || !(toHz >= 1 && toHz <= 192_000) || toHz / fromHz > 256 || fromHz / toHz > 256) {
+    throw new AmaError('BAD_OPTION', `Cannot resample from ${fromHz} Hz to ${toHz} Hz: both rates must be 1-192000 Hz and within a factor 256 of each other.`);
   }
   if (fromHz === toHz) return channels.map((c) => c.slice());
   const mod = await load();
   const type = quality === 'best' ? mod.ConverterType.SRC_SINC_BEST_QUALITY : quality === 'medium' ? mod.ConverterType.SRC_SINC_MEDIUM_QUALITY : mod.ConverterType.SRC_SINC_FASTEST;
-  let src: Awaited<ReturnType<SrcModule['create']>>;
-  try {
-    src = await mod.create(1, fromHz, toHz, { converterType: type });
-  } catch (err) {
-    throw new AmaError('INTERNAL', `The resampler could not start: ${errorMessage(err)}`, { cause: err });
-  }
-  try {
-    return channels.map((c) => {
+  const out: Float32Array[] = [];
+  for (const c of channels) {
+    // One converter per channel: past ~1M samples the library streams the input through its
+    // stateful converter in chunks, so a converter shared by two channels would carry the first
+    // channel's filter state into the second.
+    let src: Awaited<ReturnType<SrcModule['create']>>;
+    try {
+      src = await mod.create(1, fromHz, toHz, { converterType: type });
+    } catch (err) {
+      throw new AmaError('INTERNAL', `The resampler could not start: ${errorMessage(err)}`, { cause: err });
+    }
+    try {
       const want = resampledLength(c.length, fromHz, toHz);
-      const y = c.length === 0 ? new Float32Array(0) : src.simple(c);
-      if (y.length === want) return y;
-      // libsamplerate may end a frame short or long of the rounded length: trim or pad with zeros.
-      const out = new Float32Array(want);
-      out.set(y.subarray(0, Math.min(want, y.length)));
-      return out;
-    });
-  } finally {
-    src.destroy();
+      // The library reads long inputs through `.buffer` from offset 0: hand it an array of its own.
+      const input = c.byteOffset === 0 && c.buffer.byteLength === c.byteLength ? c : c.slice();
+      const y = c.length === 0 ? new Float32Array(0) : src.simple(input);
+      if (y.length === want) out.push(y);
+      else {
+        // libsamplerate may end a frame short or long of the rounded length: trim or pad with zeros.
+        const fixed = new Float32Array(want);
+        fixed.set(y.subarray(0, Math.min(want, y.length)));
+        out.push(fixed);
+      }
+    } finally {
+      src.destroy();
+    }
   }
+  return out;
 }

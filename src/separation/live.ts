@@ -30,13 +30,31 @@ export interface LiveSeparationOptions {
   windowSec?: number;
   /** New audio needed before the next separation starts, s (default 1). */
   minNewSec?: number;
+  /**
+   * Share of one core the separations may take on average (default LIVE_SEPARATION_DUTY): after a
+   * separation that took T s, the next waits for at least T / duty s of new audio. On a fast machine
+   * that is the window length (every window separated); on a slow one coverage drops, and says so.
+   */
+  duty?: number;
+}
+
+/** Default share of one core live separation may take (the whole daemon aims under 10 %). */
+export const LIVE_SEPARATION_DUTY = 0.02;
+
+/** A separator that can also measure its stems where it runs (the dsp worker), sending back only their figures. */
+interface FeatureSeparator extends SourceSeparator {
+  separateFeatures(channels: readonly Float32Array[], sampleRate: number): Promise<StemsProfile>;
+}
+
+function measuresItself(s: SourceSeparator): s is FeatureSeparator {
+  return typeof (s as Partial<FeatureSeparator>).separateFeatures === 'function';
 }
 
 /**
  * Live separation that never holds up capture: `push` only copies the block into a ring of the
  * last `windowSec`; whenever the separator is free (and at least `minNewSec` of new audio has come
- * in) the most recent window is handed to it (a worker thread for dsp), and its stems' figures
- * become `features` when it finishes. Audio that arrives while it runs is skipped if it falls out
+ * in, and the duty budget allows) the most recent window is handed to it (a worker thread for dsp,
+ * which also measures the stems there), and its stems' figures become `features` when it finishes. Audio that arrives while it runs is skipped if it falls out
  * of the ring: `coverage` says how much of the stream was separated, `delaySec` how stale the
  * stems were when they arrived.
  */
@@ -45,6 +63,9 @@ export class LiveSeparation {
   private readonly ring: Float32Array[];
   private readonly size: number;
   private readonly minNew: number;
+  private readonly duty: number;
+  /** New audio the next separation waits for, frames (minNew, stretched by the duty budget). */
+  private waitFrames: number;
   private frames = 0;
   private lastEnd = 0;
   private covered = 0;
@@ -60,6 +81,8 @@ export class LiveSeparation {
     this.windowSec = o.windowSec ?? 10;
     this.size = Math.max(1, Math.round(this.windowSec * o.sampleRate));
     this.minNew = Math.round((o.minNewSec ?? 1) * o.sampleRate);
+    this.duty = Math.min(1, Math.max(0.001, o.duty ?? LIVE_SEPARATION_DUTY));
+    this.waitFrames = this.minNew;
     this.ring = Array.from({ length: Math.min(2, o.channels) }, () => new Float32Array(this.size));
   }
 
@@ -76,7 +99,7 @@ export class LiveSeparation {
       for (let i = 0; i < n; i++) dst[(this.frames + i) % this.size] = src[i];
     }
     this.frames += n;
-    if (!this.busy && !this.closed && this.frames - this.lastEnd >= this.minNew) this.start();
+    if (!this.busy && !this.closed && this.frames - this.lastEnd >= this.waitFrames) this.start();
   }
 
   /** The figures for the status message. */
@@ -109,9 +132,16 @@ export class LiveSeparation {
       return out;
     });
     this.busy = true;
-    this.running = this.o.separator.separate(snap, this.o.sampleRate).then(
-      (set) => {
-        this.latest = stemFeatures(snap, set, this.o.separator.id);
+    const sep = this.o.separator;
+    const t0 = performance.now();
+    const figures = measuresItself(sep)
+      ? sep.separateFeatures(snap, this.o.sampleRate)
+      : sep.separate(snap, this.o.sampleRate).then((set) => stemFeatures(snap, set, sep.id));
+    this.running = figures.then(
+      (features) => {
+        const tookSec = (performance.now() - t0) / 1000;
+        this.waitFrames = Math.max(this.minNew, Math.round((tookSec / this.duty) * this.o.sampleRate));
+        this.latest = features;
         this.covered += Math.min(len, end - this.lastEnd);
         this.lastEnd = end;
         this.delaySec = (this.frames - end) / this.o.sampleRate;

@@ -1,12 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import { AmaError, errorMessage } from '../util/errors.js';
 import { checkSeparatorInput } from './dsp.js';
+import type { StemsProfile } from './stemSchema.js';
 import { STEM_NAMES, type SeparateOptions, type SourceSeparator, type StemSet } from './types.js';
 
-/** One job for the worker: audio in a shared buffer, stems written into another (stem-major, then channel). */
-export interface ToSeparatorWorker { id: number; sampleRate: number; channels: number; frames: number; input: SharedArrayBuffer; output: SharedArrayBuffer }
+/** One job for the worker: audio in a shared buffer, stems written into another (stem-major, then channel); without `output`, the reply carries the stems' figures instead. */
+export interface ToSeparatorWorker { id: number; sampleRate: number; channels: number; frames: number; input: SharedArrayBuffer; output: SharedArrayBuffer | null }
 /** The worker's reply. */
-export type FromSeparatorWorker = { id: number; ok: true } | { id: number; ok: false; message: string };
+export type FromSeparatorWorker = { id: number; ok: true; features?: StemsProfile } | { id: number; ok: false; message: string };
 
 /** How to start the worker: its entry module, or (eval) CommonJS source (tests run the TypeScript through a loader). */
 export interface SeparatorWorkerLaunch { entry: URL | string; eval?: boolean }
@@ -32,7 +33,7 @@ function defaultLaunch(): SeparatorWorkerLaunch {
 export class WorkerSeparator implements SourceSeparator {
   readonly id = 'dsp' as const;
   private worker: Worker | null = null;
-  private pending: { id: number; resolve: () => void; reject: (e: Error) => void } | null = null;
+  private pending: { id: number; resolve: (features: StemsProfile | undefined) => void; reject: (e: Error) => void } | null = null;
   private nextId = 1;
   private backoffMs = 0;
   private notBefore = 0;
@@ -43,6 +44,25 @@ export class WorkerSeparator implements SourceSeparator {
   constructor(private readonly launch: SeparatorWorkerLaunch = defaultLaunch()) {}
 
   async separate(channels: readonly Float32Array[], sampleRate: number, options: SeparateOptions = {}): Promise<StemSet> {
+    const ch = channels.length, n = channels[0]?.length ?? 0;
+    const output = new SharedArrayBuffer(STEM_NAMES.length * ch * n * 4);
+    await this.job(channels, sampleRate, output, options);
+    options.onProgress?.(1);
+    const stems = Object.fromEntries(STEM_NAMES.map((name, s) => [name, Array.from({ length: ch }, (_, c) => new Float32Array(output, (s * ch + c) * n * 4, n))]));
+    return { sampleRate, stems: stems as StemSet['stems'] };
+  }
+
+  /**
+   * Separates and measures the stems in the worker, returning only their figures (stemFeatures): what
+   * the live daemon needs, with the STFTs of the stems' analysis off its thread and no stems copied back.
+   */
+  async separateFeatures(channels: readonly Float32Array[], sampleRate: number, options: SeparateOptions = {}): Promise<StemsProfile> {
+    const features = await this.job(channels, sampleRate, null, options);
+    if (!features) throw new AmaError('INTERNAL', 'the separator worker sent no stem figures');
+    return features;
+  }
+
+  private async job(channels: readonly Float32Array[], sampleRate: number, output: SharedArrayBuffer | null, options: SeparateOptions): Promise<StemsProfile | undefined> {
     if (this.closed) throw new AmaError('INTERNAL', 'this separator was closed; open a new one');
     if (this.pending) throw new AmaError('INTERNAL', 'the separator worker runs one job at a time; wait for the last one');
     checkSeparatorInput(channels, sampleRate);
@@ -50,23 +70,20 @@ export class WorkerSeparator implements SourceSeparator {
     if (wait > 0) throw new AmaError('INTERNAL', `the separator worker died and restarts in ${(wait / 1000).toFixed(1)} s`);
     const ch = channels.length, n = channels[0].length;
     const input = new SharedArrayBuffer(ch * n * 4);
-    const output = new SharedArrayBuffer(STEM_NAMES.length * ch * n * 4);
     channels.forEach((x, c) => new Float32Array(input, c * n * 4, n).set(x));
     const worker = this.ensureWorker();
     const id = this.nextId++;
-    const done = new Promise<void>((resolve, reject) => (this.pending = { id, resolve, reject }));
+    const done = new Promise<StemsProfile | undefined>((resolve, reject) => (this.pending = { id, resolve, reject }));
     const onAbort = () => this.fail(Object.assign(new Error('The separation was aborted.'), { name: 'AbortError' }), true);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       worker.postMessage({ id, sampleRate, channels: ch, frames: n, input, output } satisfies ToSeparatorWorker);
-      await done;
+      const features = await done;
+      this.backoffMs = 0;
+      return features;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
     }
-    this.backoffMs = 0;
-    options.onProgress?.(1);
-    const stems = Object.fromEntries(STEM_NAMES.map((name, s) => [name, Array.from({ length: ch }, (_, c) => new Float32Array(output, (s * ch + c) * n * 4, n))]));
-    return { sampleRate, stems: stems as StemSet['stems'] };
   }
 
   async close(): Promise<void> {
@@ -89,7 +106,7 @@ export class WorkerSeparator implements SourceSeparator {
       const p = this.pending;
       if (!p || p.id !== m.id) return;
       this.pending = null;
-      if (m.ok) p.resolve();
+      if (m.ok) p.resolve(m.features);
       else p.reject(new AmaError('INTERNAL', `the separation failed: ${m.message}`));
     });
     w.on('error', (err) => { this.died(); this.fail(new AmaError('INTERNAL', `the separator worker failed: ${errorMessage(err)}`), false); });

@@ -106,8 +106,11 @@ export async function separateDemucs(left: Float32Array, right: Float32Array, ru
   const T = demucsFrames(S);
   const ws = new SpecWorkspace();
   const env = demucsEnvelope(S, ws);
-  const acc = DEMUCS_SOURCES.map(() => [new Float64Array(total), new Float64Array(total)]);
-  const weightSum = new Float64Array(total);
+  // Weighted sums straight into the output arrays (float32 is ample: weights are scaled to <= 1), then
+  // divided in place: a 3-minute song needs no second copy of the stems.
+  const acc = DEMUCS_SOURCES.map(() => [new Float32Array(total), new Float32Array(total)]);
+  const weightSum = new Float32Array(total);
+  const wScale = 1 / triangleWeight(Math.floor(S / 2) - 1, S);
   const segL = new Float32Array(S);
   const segR = new Float32Array(S);
   const wave = new Float32Array(2 * S);
@@ -135,21 +138,19 @@ export async function separateDemucs(left: Float32Array, right: Float32Array, ru
       const wr = (s * 2 + 1) * S + skip;
       const [al, ar] = acc[s];
       for (let i = 0; i < length; i++) {
-        const w = triangleWeight(i, S);
+        const w = triangleWeight(i, S) * wScale;
         al[offset + i] += w * (l[skip + i] + out.wave[wl + i]);
         ar[offset + i] += w * (r[skip + i] + out.wave[wr + i]);
       }
     }
-    for (let i = 0; i < length; i++) weightSum[offset + i] += triangleWeight(i, S);
+    for (let i = 0; i < length; i++) weightSum[offset + i] += triangleWeight(i, S) * wScale;
     hooks.onProgress?.((p + 1) / plans.length);
   }
-  return acc.map(([al, ar]) => {
-    const l = new Float32Array(total);
-    const r = new Float32Array(total);
+  for (const [al, ar] of acc) {
     for (let i = 0; i < total; i++) {
-      l[i] = al[i] / weightSum[i];
-      r[i] = ar[i] / weightSum[i];
+      al[i] /= weightSum[i];
+      ar[i] /= weightSum[i];
     }
-    return [l, r];
-  });
+  }
+  return acc;
 }

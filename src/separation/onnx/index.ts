@@ -78,8 +78,8 @@ class OnnxSeparator implements SourceSeparator {
     if (channels.length === 2 && channels[0].length !== channels[1].length) {
       throw new AmaError('BAD_FORMAT', `Channels differ in length (${channels[0].length} and ${channels[1].length} samples).`);
     }
-    if (!(sampleRate >= 8000 && sampleRate <= 384_000)) {
-      throw new AmaError('BAD_OPTION', `Sample rate must be 8000-384000 Hz for separation, got ${sampleRate}.`);
+    if (!(sampleRate >= 8000 && sampleRate <= 192_000)) {
+      throw new AmaError('BAD_OPTION', `Sample rate must be 8000-192000 Hz for separation, got ${sampleRate}.`);
     }
     for (const c of channels) for (let i = 0; i < c.length; i++) if (!Number.isFinite(c[i])) {
       throw new AmaError('NON_FINITE_SAMPLES', `The audio has a non-finite sample (${c[i]}) at ${i}; the separator needs finite samples.`);

@@ -103,14 +103,16 @@ async function separate(req: ToOnnxWorker, runner: DemucsRunner | UmxRunner): Pr
   const result = {} as Record<StemName, Float32Array[]>;
   for (const name of STEM_NAMES) {
     const stereo = bySource[name] ?? [new Float32Array(left.length), new Float32Array(left.length)];
+    delete bySource[name]; // each 44.1 kHz stem can go as soon as it is converted back
     // A mono input gets a mono stem: the mean of the two (identical-input) channels.
     const chans = inputChannels === 1 ? [mean(stereo[0], stereo[1])] : stereo;
-    const back = await resample(chans, MODEL_RATE, req.sampleRate);
-    result[name] = back.map((c) => {
+    result[name] = [];
+    for (const c of chans) {
+      const [back] = await resample([c], MODEL_RATE, req.sampleRate);
       const out = shared(frames);
-      out.set(c.subarray(0, frames));
-      return out;
-    });
+      out.set(back.subarray(0, frames));
+      result[name].push(out);
+    }
   }
   return result;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LiveSeparation, tapSource } from '../../../src/separation/live.js';
 import { WorkerSeparator } from '../../../src/separation/thread.js';
 import { DspSeparator, separateDspSync } from '../../../src/separation/dsp.js';
+import { stemFeatures } from '../../../src/separation/features.js';
 import type { SourceSeparator, StemSet } from '../../../src/separation/types.js';
 import type { AudioSource } from '../../../src/audio/types.js';
 import { evalLaunch, tsWorkerLaunch } from '../../helpers/tsWorker.js';
@@ -68,6 +69,8 @@ describe('worker separator', () => {
       const b = await new DspSeparator().separate(c.mix, 48000);
       expect(a.stems.vocals[0]).toEqual(b.stems.vocals[0]);
       expect(a.stems.other[1]).toEqual(b.stems.other[1]);
+      // The live path measures the stems in the worker: the same figures as measuring them here.
+      expect(await w.separateFeatures(c.mix, 48000)).toEqual(stemFeatures(c.mix, b, 'dsp'));
     } finally {
       await w.close();
     }
