@@ -1,6 +1,8 @@
 import { AmaError } from '../util/errors.js';
-import { DspSeparation } from './dspEngine.js';
-import type { SeparateOptions, SourceSeparator, StemSet } from './types.js';
+import { DspSeparation, DspWorkspace, type DspStems, type DspStemSink } from './dspEngine.js';
+import { StemFeatureMeter } from './features.js';
+import type { StemsProfile } from './stemSchema.js';
+import { STEM_NAMES, type SeparateOptions, type SourceSeparator, type StemSet } from './types.js';
 
 /** Frames run between two yields to the event loop (~0.4 s of 48 kHz audio, a few ms of work). */
 const FRAMES_PER_SLICE = 40;
@@ -18,6 +20,22 @@ export function checkSeparatorInput(channels: readonly Float32Array[], sampleRat
   }
 }
 
+/** Whole stems of an input with `channels`' shape, and the sink that fills them from a DspSeparation. */
+function collectDspStems(channels: readonly Float32Array[]): { stems: DspStems; sink: DspStemSink } {
+  const n = channels[0]?.length ?? 0;
+  const make = () => channels.map(() => new Float32Array(n));
+  const stems: DspStems = { vocals: make(), drums: make(), bass: make(), other: make() };
+  const sink: DspStemSink = (start, length, chunk) => {
+    for (const name of STEM_NAMES) {
+      for (let ch = 0; ch < channels.length; ch++) {
+        const from = chunk[name][ch], to = stems[name][ch];
+        for (let i = 0; i < length; i++) to[start + i] = from[i];
+      }
+    }
+  };
+  return { stems, sink };
+}
+
 function abortError(): Error {
   const e = new Error('The separation was aborted.');
   e.name = 'AbortError';
@@ -30,7 +48,8 @@ function abortError(): Error {
  */
 export async function separateDsp(channels: readonly Float32Array[], sampleRate: number, options: SeparateOptions = {}): Promise<StemSet> {
   checkSeparatorInput(channels, sampleRate);
-  const job = new DspSeparation(channels, sampleRate);
+  const { stems, sink } = collectDspStems(channels);
+  const job = new DspSeparation(channels, sampleRate, sink);
   if (channels[0].length > 0) {
     for (;;) {
       if (options.signal?.aborted) throw abortError();
@@ -40,15 +59,43 @@ export async function separateDsp(channels: readonly Float32Array[], sampleRate:
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
-  return { sampleRate, stems: job.stems };
+  return { sampleRate, stems };
 }
 
 /** Separates synchronously (worker threads, benchmarks): the whole buffer in one go. */
 export function separateDspSync(channels: readonly Float32Array[], sampleRate: number): StemSet {
   checkSeparatorInput(channels, sampleRate);
-  const job = new DspSeparation(channels, sampleRate);
-  if (channels[0].length > 0) job.step(Number.MAX_SAFE_INTEGER);
-  return { sampleRate, stems: job.stems };
+  const { stems, sink } = collectDspStems(channels);
+  if (channels[0].length > 0) new DspSeparation(channels, sampleRate, sink).step(Number.MAX_SAFE_INTEGER);
+  return { sampleRate, stems };
+}
+
+/**
+ * Separates and measures the stems synchronously without keeping them (the live worker): each
+ * finished chunk goes straight to a StemFeatureMeter, so a job holds about one frame of each stem
+ * instead of four copies of the input, and its buffers are kept for the next job at the same rate.
+ * `measure` equals stemFeatures(channels, separateDspSync(channels, rate), 'dsp').
+ */
+export class DspStemFeatures {
+  private workspace: DspWorkspace | null = null;
+  private meter: StemFeatureMeter | null = null;
+  private readonly sink: DspStemSink = (_start, length, chunk) => {
+    for (const name of STEM_NAMES) this.meter?.push(name, chunk[name], 0, length);
+  };
+
+  /** The stems' figures of one buffer (1 or 2 planar channels). */
+  measure(channels: readonly Float32Array[], sampleRate: number): StemsProfile {
+    checkSeparatorInput(channels, sampleRate);
+    if (this.workspace?.sampleRate !== sampleRate) {
+      this.workspace = new DspWorkspace(sampleRate);
+      this.meter = new StemFeatureMeter(sampleRate);
+    }
+    const meter = this.meter as StemFeatureMeter;
+    meter.reset();
+    meter.push('mix', channels, 0, channels[0].length);
+    if (channels[0].length > 0) new DspSeparation(channels, sampleRate, this.sink, this.workspace).step(Number.MAX_SAFE_INTEGER);
+    return meter.result('dsp', channels.length);
+  }
 }
 
 /**

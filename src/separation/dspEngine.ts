@@ -1,6 +1,7 @@
 import { Fft } from '../dsp/fft.js';
 import { medianAcross, TimeMedian } from '../dsp/runningMedian.js';
 import { makeWindow } from '../dsp/window.js';
+import { AmaError } from '../util/errors.js';
 
 /**
  * The built-in `dsp` separator's work: one STFT of the stereo pair, four soft masks per bin that sum
@@ -23,6 +24,11 @@ import { makeWindow } from '../dsp/window.js';
  * Analysis and synthesis windows are both sqrt(periodic Hann) at 75 % overlap (their product sums to
  * 2), and the input is padded so that every sample is covered by four frames: reconstruction is exact
  * at the edges too. No allocation happens per frame.
+ *
+ * Output streams: the stems are overlap-added into one frame's worth of samples, and the hop that no
+ * later frame overlaps goes to a sink after each frame. A caller that wants whole stems copies the
+ * chunks out (./dsp.ts); one that only measures them (the live worker) never holds more than a frame
+ * of each.
  */
 
 /** Version of the masks below; part of the stem cache key. Bump on any change of what they compute. */
@@ -58,7 +64,7 @@ function rise(f: number, a: number, b: number): number {
   return 0.5 - 0.5 * Math.cos((Math.PI * (f - a)) / (b - a));
 }
 
-/** Planar stems of one separation, each the input's length and channel count. */
+/** Planar stems of one separation (or of a chunk of it), one array per input channel each. */
 export interface DspStems {
   vocals: Float32Array[];
   drums: Float32Array[];
@@ -67,8 +73,83 @@ export interface DspStems {
 }
 
 /**
+ * Receives finished samples start..start+length-1 of every stem, at index 0..length-1 of each chunk
+ * array (length <= hop). Chunks come in order, cover the input once, and are reused after the call.
+ */
+export type DspStemSink = (start: number, length: number, chunk: Readonly<DspStems>) => void;
+
+/**
+ * Every buffer of a DspSeparation at one sample rate (about 1.5 MB at 48 kHz, stereo), so that
+ * separations run one after another (the live worker, one every few seconds) share them instead of
+ * leaving megabytes of garbage each, which a worker's small heap would collect only late.
+ */
+export class DspWorkspace {
+  readonly sampleRate: number;
+  /** Frame length N and hop N / 4, samples; one-sided bins N / 2 + 1. */
+  readonly size: number;
+  readonly hop: number;
+  readonly bins: number;
+  readonly fft: Fft;
+  readonly window: Float64Array;
+  readonly packed: Float64Array;
+  readonly spectrum: Float64Array;
+  readonly mag: Float64Array;
+  readonly scratch: Float64Array;
+  readonly timeMedian: TimeMedian;
+  // Rings of TIME_MEDIAN frames: spectra of L and R, the frequency median, stereo statistics.
+  readonly lRe: Float64Array; readonly lIm: Float64Array;
+  readonly rRe: Float64Array; readonly rIm: Float64Array;
+  readonly perc: Float64Array;
+  readonly pLL: Float64Array; readonly pRR: Float64Array;
+  readonly xRe: Float64Array; readonly xIm: Float64Array;
+  /** Per bin: the bass band's share and the voice band's. */
+  readonly low: Float64Array;
+  readonly voice: Float64Array;
+  readonly mask: Float64Array;
+  /** Overlap-add accumulators of vocals, drums and bass, per channel (two), N samples each. */
+  readonly acc: Float32Array[][];
+  /** The other stem of one hop, per channel (two). */
+  readonly other: Float32Array[];
+
+  constructor(sampleRate: number) {
+    this.sampleRate = sampleRate;
+    const N = (this.size = dspFrameSize(sampleRate));
+    const H = (this.hop = N / 4);
+    const bins = (this.bins = N / 2 + 1);
+    this.fft = new Fft(N);
+    this.window = makeWindow('hann', N).map((w) => Math.sqrt(w));
+    this.packed = new Float64Array(2 * N);
+    this.spectrum = new Float64Array(2 * N);
+    this.mag = new Float64Array(bins);
+    this.scratch = new Float64Array(FREQ_MEDIAN);
+    this.timeMedian = new TimeMedian(bins, TIME_MEDIAN);
+    const ring = () => new Float64Array(TIME_MEDIAN * bins);
+    this.lRe = ring(); this.lIm = ring(); this.rRe = ring(); this.rIm = ring();
+    this.perc = ring(); this.pLL = ring(); this.pRR = ring(); this.xRe = ring(); this.xIm = ring();
+    this.mask = new Float64Array(3 * bins);
+    const binHz = sampleRate / N;
+    this.low = new Float64Array(bins);
+    this.voice = new Float64Array(bins);
+    for (let k = 0; k < bins; k++) {
+      const f = k * binHz;
+      this.low[k] = 1 - rise(f, BASS_FULL_HZ, BASS_NONE_HZ);
+      this.voice[k] = rise(f, BASS_FULL_HZ, VOICE_LOW_HZ) * (1 - rise(f, VOICE_HIGH_HZ, VOICE_TOP_HZ));
+    }
+    this.acc = [0, 1, 2].map(() => [new Float32Array(N), new Float32Array(N)]);
+    this.other = [new Float32Array(H), new Float32Array(H)];
+  }
+
+  /** Zeroes what a separation reads before it writes: the rings, the time median and the accumulators. */
+  clear(): void {
+    for (const r of [this.lRe, this.lIm, this.rRe, this.rIm, this.perc, this.pLL, this.pRR, this.xRe, this.xIm]) r.fill(0);
+    this.timeMedian.reset();
+    for (const a of this.acc.flat()) a.fill(0);
+  }
+}
+
+/**
  * One separation of a whole buffer, run in steps (`step`) so that the caller can yield, report
- * progress and abort between them. Construct, call `step` until it returns true, read `stems`.
+ * progress and abort between them. Construct with a sink, call `step` until it returns true.
  */
 export class DspSeparation {
   /** Frame length N, samples. */
@@ -77,8 +158,13 @@ export class DspSeparation {
   readonly hop: number;
   /** Frames to run in all (input frames plus the time median's look-ahead). */
   readonly totalFrames: number;
-  /** Output, filled when `step` has returned true. */
-  readonly stems: DspStems;
+  private readonly sink: DspStemSink;
+  /** Vocals, drums and bass of samples frameStart..frameStart+N-1 of the frame being synthesised, per channel. */
+  private readonly acc: DspStems;
+  /** The chunk handed to the sink: the first hop of `acc`, and other = mix - the three. */
+  private readonly chunk: DspStems;
+  /** Every array of `acc`. */
+  private readonly accArrays: Float32Array[];
   private readonly input: readonly Float32Array[];
   private readonly frames: number;
   private readonly bins: number;
@@ -99,39 +185,33 @@ export class DspSeparation {
   private readonly voice: Float64Array;
   private readonly mask: Float64Array;
   private t = 0;
-  private finished = false;
 
-  constructor(channels: readonly Float32Array[], sampleRate: number) {
+  /**
+   * `workspace`: buffers at this sample rate to use (cleared first) instead of new ones, for a caller
+   * that runs separations one after another; never two at once on one workspace.
+   */
+  constructor(channels: readonly Float32Array[], sampleRate: number, sink: DspStemSink, workspace = new DspWorkspace(sampleRate)) {
+    if (workspace.sampleRate !== sampleRate) {
+      throw new AmaError('INTERNAL', `a dsp workspace made for ${workspace.sampleRate} Hz cannot separate ${sampleRate} Hz audio; make one for that rate`);
+    }
+    workspace.clear();
     this.input = channels;
+    this.sink = sink;
     const n = channels[0].length;
-    const N = (this.size = dspFrameSize(sampleRate));
-    const H = (this.hop = N / 4);
-    const bins = (this.bins = N / 2 + 1);
+    const ws = workspace;
+    const N = (this.size = ws.size);
+    const H = (this.hop = ws.hop);
+    this.bins = ws.bins;
     // Frame t covers padded samples [t H, t H + N), padded = N - H zeros, then the input.
     this.frames = Math.ceil((n + N - H) / H);
     this.totalFrames = this.frames + (TIME_MEDIAN >> 1);
-    this.fft = new Fft(N);
-    const hann = makeWindow('hann', N);
-    this.window = hann.map((w) => Math.sqrt(w));
-    this.packed = new Float64Array(2 * N);
-    this.spectrum = new Float64Array(2 * N);
-    this.mag = new Float64Array(bins);
-    this.scratch = new Float64Array(FREQ_MEDIAN);
-    this.timeMedian = new TimeMedian(bins, TIME_MEDIAN);
-    const ring = () => new Float64Array(TIME_MEDIAN * bins);
-    this.lRe = ring(); this.lIm = ring(); this.rRe = ring(); this.rIm = ring();
-    this.perc = ring(); this.pLL = ring(); this.pRR = ring(); this.xRe = ring(); this.xIm = ring();
-    this.mask = new Float64Array(3 * bins);
-    const binHz = sampleRate / N;
-    this.low = new Float64Array(bins);
-    this.voice = new Float64Array(bins);
-    for (let k = 0; k < bins; k++) {
-      const f = k * binHz;
-      this.low[k] = 1 - rise(f, BASS_FULL_HZ, BASS_NONE_HZ);
-      this.voice[k] = rise(f, BASS_FULL_HZ, VOICE_LOW_HZ) * (1 - rise(f, VOICE_HIGH_HZ, VOICE_TOP_HZ));
-    }
-    const make = () => channels.map(() => new Float32Array(n));
-    this.stems = { vocals: make(), drums: make(), bass: make(), other: make() };
+    ({ fft: this.fft, window: this.window, packed: this.packed, spectrum: this.spectrum, mag: this.mag, scratch: this.scratch } = ws);
+    ({ timeMedian: this.timeMedian, lRe: this.lRe, lIm: this.lIm, rRe: this.rRe, rIm: this.rIm, perc: this.perc } = ws);
+    ({ pLL: this.pLL, pRR: this.pRR, xRe: this.xRe, xIm: this.xIm, mask: this.mask, low: this.low, voice: this.voice } = ws);
+    const ch = channels.length;
+    this.acc = { vocals: ws.acc[0].slice(0, ch), drums: ws.acc[1].slice(0, ch), bass: ws.acc[2].slice(0, ch), other: [] };
+    this.chunk = { ...this.acc, other: ws.other.slice(0, ch) };
+    this.accArrays = [...this.acc.vocals, ...this.acc.drums, ...this.acc.bass];
   }
 
   /** Frames done so far, 0..totalFrames. */
@@ -148,10 +228,7 @@ export class DspSeparation {
       this.analyse(t);
       if (t >= half) this.synthesise(t - half);
     }
-    if (this.t < this.totalFrames) return false;
-    if (!this.finished) this.finishOther();
-    this.finished = true;
-    return true;
+    return this.t >= this.totalFrames;
   }
 
   /** STFT of frame t (zeros past the input) into the rings; the medians advance by one frame. */
@@ -190,7 +267,7 @@ export class DspSeparation {
     this.timeMedian.push(mag);
   }
 
-  /** Masks of centre frame c (the time median now covers c-8..c+8) and overlap-add of three stems. */
+  /** Masks of centre frame c (the time median now covers c-8..c+8), overlap-add of three stems, and the finished hop to the sink. */
   private synthesise(c: number): void {
     const bins = this.bins;
     const o = (c % TIME_MEDIAN) * bins;
@@ -211,12 +288,13 @@ export class DspSeparation {
       m[bins + k] = 1 - H; // drums
       m[2 * bins + k] = H * low; // bass
     }
-    this.overlapAdd(c, o, 0, this.stems.vocals);
-    this.overlapAdd(c, o, bins, this.stems.drums);
-    this.overlapAdd(c, o, 2 * bins, this.stems.bass);
+    this.overlapAdd(c, o, 0, this.acc.vocals);
+    this.overlapAdd(c, o, bins, this.acc.drums);
+    this.overlapAdd(c, o, 2 * bins, this.acc.bass);
+    this.emit(c);
   }
 
-  /** Inverse FFT of the masked L and R spectra (packed as one complex signal) added into `out`. */
+  /** Inverse FFT of the masked L and R spectra (packed as one complex signal) added into `out` (samples of frame c at index 0..N-1). */
   private overlapAdd(c: number, o: number, mo: number, out: Float32Array[]): void {
     const N = this.size, H = this.hop, bins = this.bins, half = N / 2;
     const W = this.packed, m = this.mask;
@@ -231,25 +309,37 @@ export class DspSeparation {
     const y = this.spectrum, w = this.window;
     const start = c * H - (N - H);
     const outL = out[0], outR = out[1];
-    const n = outL.length;
+    const n = this.input[0].length;
     const i0 = Math.max(0, -start), i1 = Math.min(N, n - start);
     // The two windows' product sums to 2 over the four overlapping frames.
     if (outR) {
-      for (let i = i0; i < i1; i++) { const g = 0.5 * w[i]; outL[start + i] += g * y[2 * i]; outR[start + i] += g * y[2 * i + 1]; }
+      for (let i = i0; i < i1; i++) { const g = 0.5 * w[i]; outL[i] += g * y[2 * i]; outR[i] += g * y[2 * i + 1]; }
     } else {
-      for (let i = i0; i < i1; i++) outL[start + i] += 0.5 * w[i] * y[2 * i];
+      for (let i = i0; i < i1; i++) outL[i] += 0.5 * w[i] * y[2 * i];
     }
   }
 
-  /** other = mix - vocals - drums - bass (non-finite input samples count as silence). */
-  private finishOther(): void {
-    const { vocals, drums, bass, other } = this.stems;
-    this.input.forEach((x, ch) => {
-      const o = other[ch], v = vocals[ch], d = drums[ch], b = bass[ch];
-      for (let i = 0; i < x.length; i++) {
-        const s = Number.isFinite(x[i]) ? x[i] : 0;
-        o[i] = s - v[i] - d[i] - b[i];
+  /**
+   * Samples start..start+H-1 of frame c are final (frame c+1 starts H later): other = mix - vocals -
+   * drums - bass over them (non-finite input samples count as silence), the chunk to the sink (the
+   * padding before the input and past its end is left out), then the accumulators move on by H.
+   */
+  private emit(c: number): void {
+    const N = this.size, H = this.hop;
+    const start = c * H - (N - H);
+    const n = this.input[0].length;
+    const length = Math.min(H, n - start);
+    const { vocals, drums, bass, other } = this.chunk;
+    if (start >= 0 && length > 0) {
+      for (let ch = 0; ch < this.input.length; ch++) {
+        const x = this.input[ch], o = other[ch], v = vocals[ch], d = drums[ch], b = bass[ch];
+        for (let i = 0; i < length; i++) {
+          const s = Number.isFinite(x[start + i]) ? x[start + i] : 0;
+          o[i] = s - v[i] - d[i] - b[i];
+        }
       }
-    });
+      this.sink(start, length, this.chunk);
+    }
+    for (const a of this.accArrays) { a.copyWithin(0, H, N); a.fill(0, N - H, N); }
   }
 }

@@ -44,6 +44,8 @@ export const LIVE_SEPARATION_DUTY = 0.02;
 /** A separator that can also measure its stems where it runs (the dsp worker), sending back only their figures. */
 interface FeatureSeparator extends SourceSeparator {
   separateFeatures(channels: readonly Float32Array[], sampleRate: number): Promise<StemsProfile>;
+  /** Arrays to write the next window into, sparing the separator a copy (WorkerSeparator: its shared input buffer). */
+  inputArrays?(channels: number, frames: number): Float32Array[];
 }
 
 function measuresItself(s: SourceSeparator): s is FeatureSeparator {
@@ -76,6 +78,8 @@ export class LiveSeparation {
   private separations = 0;
   private error: string | null = null;
   private running: Promise<void> | null = null;
+  /** The window handed to the separator, reused by the next full-length window (the separator is done with it by then). */
+  private snapshot: Float32Array[] = [];
 
   constructor(private readonly o: LiveSeparationOptions) {
     this.windowSec = o.windowSec ?? 10;
@@ -126,17 +130,26 @@ export class LiveSeparation {
   private start(): void {
     const end = this.frames;
     const len = Math.min(this.size, end);
-    const snap = this.ring.map((ch) => {
-      const out = new Float32Array(len);
+    const sep = this.o.separator;
+    // One separation at a time, and its window is not read after it settles: the window goes straight
+    // into the worker's input buffer, or into arrays reused from the last window (a window of another
+    // length, or arrays a separator detached, get new ones): megabytes of copies and garbage spared.
+    let snap = measuresItself(sep) ? sep.inputArrays?.(this.ring.length, len) : undefined;
+    if (!snap) {
+      const reuse = this.snapshot.length === this.ring.length && this.snapshot.every((x) => x.length === len);
+      snap = reuse ? this.snapshot : this.ring.map(() => new Float32Array(len));
+      if (len === this.size) this.snapshot = snap;
+    }
+    const window = snap;
+    this.ring.forEach((ch, c) => {
+      const out = window[c];
       for (let i = 0; i < len; i++) out[i] = ch[(end - len + i) % this.size];
-      return out;
     });
     this.busy = true;
-    const sep = this.o.separator;
     const t0 = performance.now();
     const figures = measuresItself(sep)
-      ? sep.separateFeatures(snap, this.o.sampleRate)
-      : sep.separate(snap, this.o.sampleRate).then((set) => stemFeatures(snap, set, sep.id));
+      ? sep.separateFeatures(window, this.o.sampleRate)
+      : sep.separate(window, this.o.sampleRate).then((set) => stemFeatures(window, set, sep.id));
     this.running = figures.then(
       (features) => {
         const tookSec = (performance.now() - t0) / 1000;

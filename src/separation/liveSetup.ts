@@ -35,7 +35,7 @@ export async function setupLiveSeparation(
     const target = targetFromReferences(loaded.references);
     if (target.profiles.some((p) => !p.stems)) return { target: loaded.target, separation: null };
     const separator = r.separator === 'dsp'
-      ? (separatorWorkerAvailable ? new WorkerSeparator() : new DspSeparator())
+      ? (separatorWorkerAvailable ? new WorkerSeparator(undefined, { exitWhenIdle: true }) : new DspSeparator())
       : (await openSeparator(r.separator)).separator;
     const separation = new LiveSeparation({ sampleRate: format.sampleRate, channels: format.channels, separator, windowSec: LIVE_SEPARATION_WINDOW_SEC, minNewSec: LIVE_SEPARATION_WINDOW_SEC });
     return { target, separation };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STEM_FEATURES_VERSION } from './stemConstants.js';
 import { SEPARATOR_IDS, STEM_NAMES } from './types.js';
 
 /**
@@ -7,11 +8,7 @@ import { SEPARATOR_IDS, STEM_NAMES } from './types.js';
  * unmeasurable figures (a silent stem) are null.
  */
 
-/** Version of the per-stem figures; part of their cache key. Bump on any change of meaning. */
-export const STEM_FEATURES_VERSION = 1;
-
-/** Octave-band centres of a stem's tonal balance, Hz. */
-export const STEM_OCTAVES_HZ = [63, 125, 250, 500, 1000, 2000, 4000, 8000, 16000] as const;
+export { STEM_FEATURES_VERSION, STEM_OCTAVES_HZ } from './stemConstants.js';
 
 const dbOrNull = z.number().min(-120).max(120).nullable();
 

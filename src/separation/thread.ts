@@ -38,10 +38,34 @@ export class WorkerSeparator implements SourceSeparator {
   private backoffMs = 0;
   private notBefore = 0;
   private closed = false;
+  /**
+   * The last job's input buffer, reused by the next job of the same size: a new one every job would
+   * pile up until both threads' collectors ran (the worker's small heap collects rarely), megabytes each.
+   */
+  private input: SharedArrayBuffer | null = null;
   /** Times the worker died (crash, exit or failed start). */
   restarts = 0;
 
-  constructor(private readonly launch: SeparatorWorkerLaunch = defaultLaunch()) {}
+  private readonly exitWhenIdle: boolean;
+
+  /**
+   * `exitWhenIdle`: stop the thread after each job and start a new one for the next (tens of ms of
+   * CPU) instead of keeping its ~15-20 MB (isolate, modules, buffers) between jobs that come every
+   * 10-30 s: the live daemon's setting.
+   */
+  constructor(private readonly launch: SeparatorWorkerLaunch = defaultLaunch(), options: { exitWhenIdle?: boolean } = {}) {
+    this.exitWhenIdle = options.exitWhenIdle ?? false;
+  }
+
+  /**
+   * Arrays in which the caller may write the next job's input (planar, `channels` x `frames`): passing
+   * them back to separateFeatures/separate then skips a copy. Valid until the next call of this.
+   */
+  inputArrays(channels: number, frames: number): Float32Array[] {
+    if (this.input?.byteLength !== channels * frames * 4) this.input = new SharedArrayBuffer(channels * frames * 4);
+    const input = this.input;
+    return Array.from({ length: channels }, (_, c) => new Float32Array(input, c * frames * 4, frames));
+  }
 
   async separate(channels: readonly Float32Array[], sampleRate: number, options: SeparateOptions = {}): Promise<StemSet> {
     const ch = channels.length, n = channels[0]?.length ?? 0;
@@ -69,8 +93,11 @@ export class WorkerSeparator implements SourceSeparator {
     const wait = this.notBefore - Date.now();
     if (wait > 0) throw new AmaError('INTERNAL', `the separator worker died and restarts in ${(wait / 1000).toFixed(1)} s`);
     const ch = channels.length, n = channels[0].length;
-    const input = new SharedArrayBuffer(ch * n * 4);
-    channels.forEach((x, c) => new Float32Array(input, c * n * 4, n).set(x));
+    // One job at a time, and the worker reads its input only until it replies (or is terminated).
+    // Input written into inputArrays() is there already; anything else is copied in.
+    const own = this.input?.byteLength === ch * n * 4 && channels.every((x, c) => x.buffer === this.input && x.byteOffset === c * n * 4);
+    if (!own) this.inputArrays(ch, n).forEach((dst, c) => dst.set(channels[c]));
+    const input = this.input as SharedArrayBuffer;
     const worker = this.ensureWorker();
     const id = this.nextId++;
     const done = new Promise<StemsProfile | undefined>((resolve, reject) => (this.pending = { id, resolve, reject }));
@@ -83,11 +110,13 @@ export class WorkerSeparator implements SourceSeparator {
       return features;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
+      if (this.exitWhenIdle) this.stopWorker();
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    this.input = null;
     this.fail(new AmaError('INTERNAL', 'the separator was closed'), true);
   }
 
@@ -130,11 +159,14 @@ export class WorkerSeparator implements SourceSeparator {
   private fail(err: Error, terminate: boolean): void {
     const p = this.pending;
     this.pending = null;
-    if (terminate && this.worker) {
-      const w = this.worker;
-      this.worker = null;
-      void w.terminate();
-    }
+    if (terminate) this.stopWorker();
     p?.reject(err);
+  }
+
+  /** Stops the thread on purpose (its exit is then not counted as a death); the next job starts a new one. */
+  private stopWorker(): void {
+    const w = this.worker;
+    this.worker = null;
+    if (w) void w.terminate();
   }
 }

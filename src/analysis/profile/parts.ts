@@ -1,10 +1,10 @@
 import type { AudioBlock, ChannelRole } from '../../audio/types.js';
-import { nextPowerOfTwo } from '../../dsp/fft.js';
 import { Stft, type StftFrame } from '../../dsp/stft.js';
 import { AmaError } from '../../util/errors.js';
 import { CrestAnalyzer, type CrestReading } from './crest.js';
 import { DescriptorAnalyzer, type DescriptorReading } from './descriptors.js';
 import { StereoFold } from './downmix.js';
+import { stftSizeFor } from './framing.js';
 import { SpectralFrameBuilder } from './spectralFrame.js';
 import { StereoAnalyzer, type StereoReading } from './stereo.js';
 import { TonalAnalyzer, type TonalReading } from './tonal.js';
@@ -25,19 +25,7 @@ export interface ProfileAnalyzerOptions {
   recentSec?: number;
 }
 
-/** Shortest frame of the long STFT: bins no wider than 3 Hz, so a 1/3-octave band at 40 Hz (9.2 Hz wide) spans >= 3 bins, s. */
-export const MIN_FRAME_SEC = 1 / 3;
-
-/**
- * Long-STFT size and hop for a sample rate: the smallest power of two of at least MIN_FRAME_SEC
- * (16384 at 44.1 and 48 kHz: 0.34 s, 2.9 Hz bins; 32768 at 96 kHz), hop N/2 (Hann at 50% overlap
- * weights every sample equally in the average). 0.34 s is also close to BS.1770's 0.4 s block,
- * so a frame's own loudness is a sound gating figure.
- */
-export function stftSizeFor(sampleRate: number): { size: number; hop: number } {
-  const size = nextPowerOfTwo(Math.ceil(MIN_FRAME_SEC * sampleRate));
-  return { size, hop: size / 2 };
-}
+export { MIN_FRAME_SEC, stftSizeFor } from './framing.js';
 
 /**
  * The parts of the profile's work. They share no state, so they can run on different threads over

@@ -32,9 +32,8 @@ export interface DemucsRunner {
  * The spectrogram input of one segment, [4, 2048, T] as L.re, L.im, R.re, R.im: frame j is the
  * normalized (1/sqrt(n_fft)) FFT of samples [j*hop - 1536, j*hop + 2560) of the reflect-padded segment.
  */
-export function demucsSpectrogram(left: Float32Array, right: Float32Array, ws = new SpecWorkspace()): Float32Array {
+export function demucsSpectrogram(left: Float32Array, right: Float32Array, ws = new SpecWorkspace(), out = new Float32Array(4 * DEMUCS_BINS * demucsFrames(left.length))): Float32Array {
   const T = demucsFrames(left.length);
-  const out = new Float32Array(4 * DEMUCS_BINS * T);
   analyse(left, right, -PAD, T, DEMUCS_BINS, 1 / Math.sqrt(4096), out, (ch, reim, k, j) => ((ch * 2 + reim) * DEMUCS_BINS + k) * T + j, ws);
   return out;
 }
@@ -44,10 +43,14 @@ export function demucsSpectrogram(left: Float32Array, right: Float32Array, ws = 
  * samples: inverse of demucsSpectrogram framing, with two empty frames on each side as the model's
  * own inverse has (they count in the window envelope). Returns [left, right].
  */
-export function demucsInverse(spec: Float32Array, s: number, segment: number, ws = new SpecWorkspace(), envelope?: Float64Array): [Float64Array, Float64Array] {
+export function demucsInverse(
+  spec: Float32Array, s: number, segment: number, ws = new SpecWorkspace(), envelope?: Float64Array,
+  into: [Float64Array, Float64Array] = [new Float64Array(segment), new Float64Array(segment)],
+): [Float64Array, Float64Array] {
   const T = demucsFrames(segment);
-  const l = new Float64Array(segment);
-  const r = new Float64Array(segment);
+  const [l, r] = into;
+  l.fill(0);
+  r.fill(0);
   const base = s * 4 * DEMUCS_BINS * T;
   synthesise(T, DEMUCS_BINS, Math.sqrt(4096), (ch, reim, k, j) => spec[base + ((ch * 2 + reim) * DEMUCS_BINS + k) * T + j], -PAD, l, r, ws);
   const env = envelope ?? demucsEnvelope(segment, ws);
@@ -114,6 +117,10 @@ export async function separateDemucs(left: Float32Array, right: Float32Array, ru
   const segL = new Float32Array(S);
   const segR = new Float32Array(S);
   const wave = new Float32Array(2 * S);
+  // Buffers reused for every segment: per-segment garbage of ~100 MB would otherwise pile up
+  // between collections of external memory.
+  const spec = new Float32Array(4 * DEMUCS_BINS * T);
+  const stem: [Float64Array, Float64Array] = [new Float64Array(S), new Float64Array(S)];
   const plans = planSegments(total, S);
   for (let p = 0; p < plans.length; p++) {
     hooks.checkAbort?.();
@@ -126,14 +133,14 @@ export async function separateDemucs(left: Float32Array, right: Float32Array, ru
     segR.set(right.subarray(from, to), from - start);
     wave.set(segL, 0);
     wave.set(segR, S);
-    const spec = demucsSpectrogram(segL, segR, ws);
+    demucsSpectrogram(segL, segR, ws, spec);
     const out = await runner.run(wave, spec);
     if (out.spec.length !== DEMUCS_SOURCES.length * 4 * DEMUCS_BINS * T || out.wave.length !== DEMUCS_SOURCES.length * 2 * S) {
       throw new AmaError('MODEL_CONTRACT', `The separation model returned ${out.spec.length} spectrogram and ${out.wave.length} waveform values for a segment; the HTDemucs contract needs ${DEMUCS_SOURCES.length * 4 * DEMUCS_BINS * T} and ${DEMUCS_SOURCES.length * 2 * S}. Reinstall the model: ama models install htdemucs.`);
     }
     const skip = offset - start;
     for (let s = 0; s < DEMUCS_SOURCES.length; s++) {
-      const [l, r] = demucsInverse(out.spec, s, S, ws, env);
+      const [l, r] = demucsInverse(out.spec, s, S, ws, env, stem);
       const wl = (s * 2) * S + skip;
       const wr = (s * 2 + 1) * S + skip;
       const [al, ar] = acc[s];

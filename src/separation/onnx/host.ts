@@ -92,7 +92,8 @@ export class OnnxWorkerHost {
   }
 
   private request(channels: Float32Array[], sampleRate: number, options: SeparateOptions): Promise<Record<StemName, Float32Array[]>> {
-    const worker = this.worker!;
+    const worker = this.worker;
+    if (!worker) return Promise.reject(new AmaError('SEPARATOR_FAILED', 'The separation worker stopped before the request could be sent.'));
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       const onAbort = () => {
