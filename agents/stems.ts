@@ -1,5 +1,5 @@
 import { comparison, confidenceFrom, db, round, withPrediction } from '../src/suggest/agentKit.js';
-import { stemOffsets } from '../src/suggest/stemModel.js';
+import { ABSENT_BELOW_DB, stemAbsence, stemOffsets, type StemAbsence } from '../src/suggest/stemModel.js';
 import type { Agent, AgentInput, AgentOptions, AgentReport, Suggestion } from '../src/suggest/types.js';
 
 /**
@@ -11,6 +11,9 @@ import type { Agent, AgentInput, AgentOptions, AgentReport, Suggestion } from '.
  *   stem gain of minus its own offset, which brings it back to their mean against the other stems.
  *   Capped at +-MAX_GAIN_DB. `other` is what the separator leaves over: it counts in the common
  *   part but gets no move of its own.
+ * - Absent stems: a stem nearly empty (ABSENT_BELOW_DB under the track's loudest stem) in the mix or
+ *   in any reference, such as the vocals stem of instrumental music, holds only the separator's
+ *   leakage. It gets no level or width move, only a line in the notes saying why.
  * - Width: a stem whose width (side to mid) lies WIDTH_NOTE_DB or more outside the references'
  *   envelope gets a note (the move is the part's own stereo treatment, not a bus fader).
  * Every figure comes from a separator, not from the user's own stems: confidence is scaled by how
@@ -27,6 +30,14 @@ const MIN_GAIN_DB = 0.5;
 const WIDTH_NOTE_DB = 4;
 /** How far each separator's stems can be trusted, 0..1 (its leakage blurs the levels it reports). */
 const SEPARATOR_TRUST: Record<string, number> = { dsp: 0.7, umx: 0.85, htdemucs: 1 };
+
+/** Why an absent stem (see stemAbsence) was not compared, as a sentence. */
+function absenceNote(name: string, a: StemAbsence, sep: string): string {
+  const empty = `nearly empty (${ABSENT_BELOW_DB} dB or more below the loudest stem: what ${sep} leaves there is leakage, not a part)`;
+  if (a.inMix && a.inReferences === a.references) return `The ${name} stem is ${empty} in the mix and in every reference, so its level was not compared.`;
+  if (a.inMix) return `The ${name} stem is ${empty} in the mix but not in ${a.inReferences ? 'every reference' : 'the references'}: if the mix should have that part, check that it is playing; a bus gain cannot bring it back.`;
+  return `The ${name} stem is ${empty} in ${a.inReferences} of ${a.references} references but not in the mix, so its level has nothing to be compared with.`;
+}
 
 function evaluate(input: AgentInput, _o: AgentOptions): AgentReport {
   const report: AgentReport = { agent: 'stems', suggestions: [], within: [], notes: [] };
@@ -49,7 +60,10 @@ function evaluate(input: AgentInput, _o: AgentOptions): AgentReport {
   const add = (s: Suggestion) => report.suggestions.push(s.kind === 'note' ? s : withPrediction(input, s, _o));
 
   const offsets = stemOffsets(input.mix, input.target);
+  const absent = stemAbsence(input.mix, input.target);
+  for (const [name, a] of Object.entries(absent)) report.notes.push(absenceNote(name, a, sep));
   for (const [name, label, subject] of MOVED) {
+    if (absent[name]) continue;
     const c = comparison(input, `stem.${name}.levelDb`);
     const own = offsets?.offsetsDb[name];
     if (!c || c.inside === null || own === undefined) continue;
@@ -68,6 +82,7 @@ function evaluate(input: AgentInput, _o: AgentOptions): AgentReport {
   }
 
   for (const name of ['vocals', 'drums', 'bass', 'other'] as const) {
+    if (absent[name]) continue;
     const w = comparison(input, `stem.${name}.sideToMidDb`);
     if (!w || w.inside === null) continue;
     if (w.inside) { report.within.push(`stem.${name}.sideToMidDb`); continue; }

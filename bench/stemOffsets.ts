@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { VARIANTS } from '../scripts/corpus/build.js';
 import { roleMix, roleStems, type RoleStems } from '../scripts/corpus/roleMix.js';
-import { corpus, type StemRole } from '../scripts/corpus/stems.js';
+import { corpus, VOICED_LEAD, type StemRole } from '../scripts/corpus/stems.js';
 import { writeWav } from '../src/audio/wavWriter.js';
 import { openSeparator } from '../src/separation/index.js';
 import { sdrDb } from '../src/separation/sdr.js';
@@ -14,7 +14,8 @@ import { suggestForFiles } from '../src/suggest/engine.js';
  * rendered stems (scripts/corpus/roleMix.ts). For each song and each of lead, bass and drums, a mix
  * is built with that role offset by -6, -3, +3 or +6 dB; its references are the three balance
  * variants of the same song (scripts/corpus/build.ts VARIANTS: roles +-1.5 dB), built from the same
- * balanced stems. The agent gets the direction right when it proposes a stem gain on that role's
+ * balanced stems. The lead parts are rendered with a voice patch (VOICED_LEAD), so "vocal/lead" has a
+ * sung-like part for the vocals stem to hold. The agent gets the direction right when it proposes a stem gain on that role's
  * stem of the opposite sign. Parameterised by separator, so any backend runs the same cases.
  */
 
@@ -51,7 +52,7 @@ export async function runStemOffsets(
 ): Promise<OffsetCase[]> {
   const cases: OffsetCase[] = [];
   fs.mkdirSync(work, { recursive: true });
-  for (const song of await corpus(songIds, opts.log)) {
+  for (const song of await corpus(songIds, opts.log, VOICED_LEAD)) {
     const rs = await roleStems(song);
     const refs = VARIANTS.map((v, i) => write(path.join(work, `${song.id}-ref${i + 1}.wav`), roleMix(rs, v).mix, rs.sampleRate));
     for (const [role, stem] of OFFSET_ROLES) {
@@ -86,7 +87,7 @@ export async function measureSdr(songIds: readonly string[], separator: Separato
   const { separator: sep, notice } = await openSeparator(separator);
   const songs: SongSdr[] = [];
   try {
-    for (const song of await corpus(songIds, log)) {
+    for (const song of await corpus(songIds, log, VOICED_LEAD)) {
       const rs: RoleStems = await roleStems(song);
       const { mix, sources } = roleMix(rs);
       const t0 = performance.now();
@@ -120,7 +121,7 @@ export async function benchStemOffsets(args: readonly string[]): Promise<void> {
   const { cacheDir } = await import('../src/util/paths.js');
   const list = songs.length ? songs : [...CORPUS_SONGS];
   for (const id of ids.length ? ids : (['dsp'] as SeparatorId[])) {
-    console.log(`\n== stems (${id}): SDR per stem on the balanced role mixes (true sources: the rendered role stems; vocals = the lead part)`);
+    console.log(`\n== stems (${id}): SDR per stem on the balanced role mixes (true sources: the rendered role stems; vocals = the lead part, rendered with a voice patch)`);
     const sdr = await measureSdr(list, id, (l) => console.log(l));
     if (sdr.notice) console.log(`note: ${sdr.notice}`);
     console.log(`song       vocals  drums   bass  other   mean   speed`);

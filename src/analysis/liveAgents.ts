@@ -5,6 +5,7 @@ import type { SuggestOptions } from '../suggest/options.js';
 import { AGENTS } from '../suggest/registry.js';
 import type { AgentInput } from '../suggest/types.js';
 import { AmaError, errorMessage } from '../util/errors.js';
+import { WORKER_RESOURCE_LIMITS } from '../util/workerLimits.js';
 
 /** What the agents of one evaluation see, without the target (the runner holds it). */
 export type AgentJob = Omit<AgentInput, 'target'>;
@@ -86,7 +87,7 @@ export class WorkerAgentRunner implements AgentRunner {
   private start(): Worker | null {
     if (Date.now() < this.restartAt) return null;
     const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-    const worker = new Worker(this.launch.entry, { workerData: this.init satisfies AgentWorkerInit, eval: this.launch.eval ?? false, execArgv });
+    const worker = new Worker(this.launch.entry, { workerData: this.init satisfies AgentWorkerInit, eval: this.launch.eval ?? false, execArgv, resourceLimits: WORKER_RESOURCE_LIMITS });
     worker.on('message', (m: FromAgentWorker) => {
       const p = this.pending;
       if (!p || p.id !== m.id) return;

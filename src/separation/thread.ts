@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { AmaError, errorMessage } from '../util/errors.js';
+import { WORKER_RESOURCE_LIMITS } from '../util/workerLimits.js';
 import { checkSeparatorInput } from './dsp.js';
 import type { StemsProfile } from './stemSchema.js';
 import { STEM_NAMES, type SeparateOptions, type SourceSeparator, type StemSet } from './types.js';
@@ -125,7 +126,7 @@ export class WorkerSeparator implements SourceSeparator {
     const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
     let w: Worker;
     try {
-      w = new Worker(this.launch.entry, { eval: this.launch.eval ?? false, execArgv });
+      w = new Worker(this.launch.entry, { eval: this.launch.eval ?? false, execArgv, resourceLimits: WORKER_RESOURCE_LIMITS });
     } catch (err) {
       this.died();
       throw new AmaError('INTERNAL', `the separator worker thread could not start: ${errorMessage(err)}`, { cause: err });

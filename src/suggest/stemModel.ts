@@ -38,21 +38,65 @@ export function applyStemGain(f: TrackFigures, name: string, gainDb: number, shi
 }
 
 /**
+ * A stem this far or further below the loudest other stem of the same track holds no part of its
+ * own, dB: at 0.01 % of that stem's energy it is inaudible under it, and even the largest stem gain
+ * the stems agent proposes (9 dB) would leave it 31 dB down. What such a stem holds is the
+ * separator's leakage (the vocals stem of instrumental music), whose level says nothing about a
+ * balance. Measured on the rendered corpus: HTDemucs's vocals stem of instrumental songs sits 49-58
+ * dB below the loudest stem; every stem that holds a real part sits at most 31 dB below it (dsp's at
+ * most 17 dB).
+ */
+export const ABSENT_BELOW_DB = 40;
+
+/** One stem's absence: nearly empty in the mix, and in how many of the references (ABSENT_BELOW_DB). */
+export interface StemAbsence {
+  inMix: boolean;
+  inReferences: number;
+  references: number;
+}
+
+/** Names of a track's stems that lie ABSENT_BELOW_DB or more below its loudest other stem. */
+export function absentStems(stems: Record<string, { levelDb: number | null }> | undefined): Set<string> {
+  const out = new Set<string>();
+  if (!stems) return out;
+  const levels = Object.entries(stems).filter((e): e is [string, { levelDb: number }] => e[1].levelDb !== null);
+  for (const [name, st] of levels) {
+    const loudest = Math.max(...levels.filter(([n]) => n !== name).map(([, o]) => o.levelDb));
+    if (st.levelDb <= loudest - ABSENT_BELOW_DB) out.add(name);
+  }
+  return out;
+}
+
+/** Per stem absent from the mix or from at least one reference, where it is absent. */
+export function stemAbsence(f: TrackFigures, target: ReferenceTarget): Record<string, StemAbsence> {
+  const mix = absentStems(f.profile.stems?.stems as Record<string, { levelDb: number | null }> | undefined);
+  const refs = target.profiles.map((p) => absentStems(p.stems?.stems as Record<string, { levelDb: number | null }> | undefined));
+  const out: Record<string, StemAbsence> = {};
+  for (const name of new Set([...mix, ...refs.flatMap((r) => [...r])])) {
+    out[name] = { inMix: mix.has(name), inReferences: refs.filter((r) => r.has(name)).length, references: refs.length };
+  }
+  return out;
+}
+
+/**
  * Each stem's level offset from the references with the mix's common offset taken out, dB.
  * Levels are relative to the mix, so one stem made 6 dB hotter pushes every other stem's relative
  * level down a little too; the differences between stems are what a bus fader changes. The common
  * part c is the median, over every stem (other included), of (mix level - references' mean); each
  * stem's own offset is its deviation minus c. With one stem off, that stem alone shows the offset,
- * and the gain that undoes it is exactly minus its offset. Null when a level or mean is missing.
+ * and the gain that undoes it is exactly minus its offset. A stem absent (stemAbsence) from the mix
+ * or from any reference has no offset and does not count in c: its level is leakage, not a part.
+ * Null when a level or mean is missing.
  */
 export function stemOffsets(f: TrackFigures, target: ReferenceTarget): { commonDb: number; offsetsDb: Record<string, number> } | null {
   const stems = f.profile.stems?.stems as Record<string, { levelDb: number | null }> | undefined;
   if (!stems) return null;
+  const absent = stemAbsence(f, target);
   const devs: Array<[string, number]> = [];
   for (const [name, st] of Object.entries(stems)) {
     const mean = target.features.find((x) => x.feature === `stem.${name}.levelDb`)?.mean ?? null;
     if (mean === null || st.levelDb === null) return null;
-    devs.push([name, st.levelDb - mean]);
+    if (!absent[name]) devs.push([name, st.levelDb - mean]);
   }
   if (devs.length === 0) return null;
   const sorted = devs.map(([, d]) => d).sort((a, b) => a - b);

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { AudioBlock } from '../../audio/types.js';
 import { AmaError, errorMessage } from '../../util/errors.js';
+import { WORKER_RESOURCE_LIMITS } from '../../util/workerLimits.js';
 import type { ProfileAnalyzerOptions, ProfilePart, ProfilePartReadings } from './parts.js';
 
 /** What the worker is started with (workerData). */
@@ -64,7 +65,7 @@ export class ProfileThread {
     // The worker inherits the process's Node options, except one that only an --eval parent may have.
     const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
     try {
-      this.worker = new Worker(launch.entry, { workerData, eval: launch.eval ?? false, execArgv });
+      this.worker = new Worker(launch.entry, { workerData, eval: launch.eval ?? false, execArgv, resourceLimits: WORKER_RESOURCE_LIMITS });
     } catch (err) {
       throw new AmaError('INTERNAL', `The profile analysis worker thread could not start: ${errorMessage(err)}`, { cause: err });
     }

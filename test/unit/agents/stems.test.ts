@@ -64,6 +64,45 @@ describe('stems agent', () => {
     });
   }
 
+  // Instrumental music: the vocals stem holds only leakage, 60 dB under the other stems (the other
+  // stems sit at equal levels, so any vocals level far below them is no part). Leakage varies from
+  // track to track; a level move on it would be nonsense however large that variation is.
+  const instrumental = (vocalsDb: number, o: Partial<Record<StemName, number>> = {}) => trackWith({ vocals: vocalsDb, ...o });
+  const instrRefs = [instrumental(-60, { drums: 1.5, bass: -1 }), instrumental(-62, { bass: 1.5, other: -1.5 }), instrumental(-61, { other: 1, drums: -1.5 })];
+
+  it('proposes no level for a stem nearly absent from the mix and every reference, and says why', () => {
+    for (const leak of [-52, -61, -70]) {
+      const r = agent.evaluate(inputFor(instrumental(leak), instrRefs), opts());
+      expect(stemMoves(r.suggestions), `vocals leakage at ${leak} dB`).toEqual([]);
+      expect(r.suggestions.filter((s) => s.scope === 'stem:vocals')).toEqual([]);
+      expect(r.notes.join(' ')).toMatch(/vocals stem is nearly empty .* in the mix and in every reference/);
+    }
+  });
+
+  it('still undoes a drums offset in instrumental music, unmoved by the vocals stem\'s leakage', () => {
+    for (const leak of [-52, -70]) {
+      const moves = stemMoves(agent.evaluate(inputFor(instrumental(leak, { drums: 6 }), instrRefs), opts()).suggestions);
+      expect(moves.map((s) => s.scope)).toEqual(['stem:drums']);
+      expect(Math.abs(moves[0].params.gainDb + 6)).toBeLessThan(1);
+    }
+  });
+
+  it('does not raise a part the mix lacks and the references have: a note says to check it', () => {
+    const r = agent.evaluate(inputFor(instrumental(-60), refs), opts());
+    expect(stemMoves(r.suggestions)).toEqual([]);
+    expect(r.notes.join(' ')).toMatch(/vocals stem is nearly empty .* in the mix but not in the references/);
+    const q = agent.evaluate(inputFor(trackWith({}), instrRefs), opts());
+    expect(stemMoves(q.suggestions)).toEqual([]);
+    expect(q.notes.join(' ')).toMatch(/in 3 of 3 references but not in the mix/);
+  });
+
+  it('still moves a quiet part that is really there (20 dB under the others)', () => {
+    const quietRefs = [instrumental(-20, { drums: 1.5, bass: -1 }), instrumental(-20, { bass: 1.5, other: -1.5 }), instrumental(-18.5, { other: 1, drums: -1.5 })];
+    const moves = stemMoves(agent.evaluate(inputFor(instrumental(-26), quietRefs), opts()).suggestions);
+    expect(moves.map((s) => s.scope)).toEqual(['stem:vocals']);
+    expect(moves[0].params.gainDb).toBeGreaterThan(4);
+  });
+
   it('says nothing without stems, and explains stems on one side only', () => {
     expect(agent.evaluate(inputFor(track(), [track(), track()]), opts())).toMatchObject({ suggestions: [], notes: [] });
     const r = agent.evaluate(inputFor(track(), refs), opts());

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FAULTS } from '../../../scripts/corpus/faults.js';
 import { measure } from '../../../scripts/corpus/mix.js';
 import { channelsInUse, filterChannels, parseMidi } from '../../../scripts/corpus/midi.js';
-import { excerptStartSec, roleOf } from '../../../scripts/corpus/stems.js';
+import { excerptStartSec, roleOf, withProgram } from '../../../scripts/corpus/stems.js';
 import { whiteNoise } from '../../../src/audio/generate.js';
 
 const fs = 48000;
@@ -38,6 +38,18 @@ describe('MIDI channel filter', () => {
     const events = kept.tracks.flat().filter((e) => e.channel !== null);
     expect(events.map((e) => [e.tick, e.channel])).toEqual([[96, 9], [288, 9]]);
     expect(channelsInUse(kept)).toEqual([{ channel: 9, program: 0, notes: 1 }]);
+  });
+
+  it('re-programs one channel (a voiced lead) and leaves the others as they were', () => {
+    const m = parseMidi(smf());
+    const voiced = parseMidi(filterChannels(withProgram(m, 0, 54, 127), new Set([0, 9])));
+    expect(channelsInUse(voiced)).toEqual([{ channel: 0, program: 54, notes: 1 }, { channel: 9, program: 0, notes: 1 }]);
+    const cc1 = voiced.tracks.flat().filter((e) => e.bytes[0] === 0xb0 && e.bytes[1] === 1);
+    expect(cc1.map((e) => [e.tick, e.bytes[2]])).toEqual([[0, 127]]);
+    // A channel without a program change gets one at tick 0.
+    const drumsVoiced = withProgram(m, 9, 54);
+    expect(channelsInUse(drumsVoiced).find((u) => u.channel === 9)?.program).toBe(54);
+    expect(channelsInUse(m).find((u) => u.channel === 9)?.program).toBe(0); // the input is not changed
   });
 
   it('starts the excerpt once every early instrument has entered, in seconds', () => {

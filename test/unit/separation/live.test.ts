@@ -76,6 +76,21 @@ describe('worker separator', () => {
     }
   });
 
+  it('stops its thread after each job when asked, without counting that as a death, and takes input written in place', async () => {
+    const c = constructedMix(1, 48000);
+    const expected = stemFeatures(c.mix, await new DspSeparator().separate(c.mix, 48000), 'dsp');
+    const w = new WorkerSeparator(tsWorkerLaunch('src/separation/worker.ts'), { exitWhenIdle: true });
+    try {
+      expect(await w.separateFeatures(c.mix, 48000)).toEqual(expected);
+      const input = w.inputArrays(2, c.mix[0].length);
+      input.forEach((x, ch) => x.set(c.mix[ch]));
+      expect(await w.separateFeatures(input, 48000)).toEqual(expected);
+      expect(w.restarts).toBe(0);
+    } finally {
+      await w.close();
+    }
+  });
+
   it('rejects when the worker dies and waits (backoff) before starting another', async () => {
     const w = new WorkerSeparator(evalLaunch('process.exit(3)'));
     const c = constructedMix(0.5, 48000);
