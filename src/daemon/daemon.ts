@@ -60,6 +60,13 @@ export interface DaemonResult {
 }
 
 const STATUS_MS = 1000;
+/**
+ * Proposals are re-evaluated every 1.5 s of real time (the agents' interval may stretch to 2 s on a
+ * slow machine): current enough to follow a fader move within two evaluations, and a third less CPU
+ * than every second. Unpaced sources (files read as fast as possible) keep 1 s of audio time, so
+ * their evaluations fall at whole seconds on any machine.
+ */
+const LIVE_EVALUATE_SEC = 1.5;
 const MESSAGE_MS = 10_000;
 
 /**
@@ -120,7 +127,7 @@ export class Daemon {
     this.separation = separation;
     const analyzer = new LiveAnalyzer({
       sampleRate: fmt.sampleRate, layout: fmt.layout, windowSec: o.windowSec, target, suggestOptions, windowStems: () => separation?.features ?? null,
-      waitForEvaluations: o.unpaced ?? false, simulateSlowMs: slowAnalysisMs(), onListenerError: (what, err) => this.log(`${what} failed (${errorMessage(err)}); the analysis goes on`),
+      waitForEvaluations: o.unpaced ?? false, evaluateIntervalSec: o.unpaced ? 1 : LIVE_EVALUATE_SEC, simulateSlowMs: slowAnalysisMs(), onListenerError: (what, err) => this.log(`${what} failed (${errorMessage(err)}); the analysis goes on`),
     });
     const board = new SuggestionBoard(o.board ?? {}, { onListenerError: (err) => this.log(`a board listener failed (${errorMessage(err)})`) });
     this.analyzer = analyzer;
