@@ -110,8 +110,11 @@ export function statusLine(status: StatusMessage | null, feed: string | null, wi
   const fixed = [status.capture, `overruns ${status.overruns}`, ws, cpu].join(' │ ');
   const device = `${status.device ?? '?'} ${status.sampleRateHz ? `${status.sampleRateHz / 1000} kHz ` : ''}${status.channels ?? '?'}ch`;
   const sep = status.separation;
-  const stems = sep ? `stems ${sep.separator} ${(sep.coverage * 100).toFixed(0)}%${sep.delaySec === null ? '' : ` ${sep.delaySec.toFixed(1)} s behind`}` : null;
-  const flex = [device, stems, status.message].filter(Boolean).join(' │ ');
+  const stems = sep ? `stems ${sep.separator} ${(sep.coverage * 100).toFixed(0)}%${sep.delaySec === null ? '' : ` ${sep.delaySec.toFixed(1)}s late`}` : null;
+  const d = status.daw;
+  const daw = d ? `${d.daw} ${d.reachable === null ? '?' : d.reachable ? 'ok' : 'DOWN'}` : null;
+  // Most useful first: what ama can push to, the stems' freshness, then the device and the latest sentence.
+  const flex = [daw, stems, device, status.message].filter(Boolean).join(' │ ');
   const room = width - fixed.length - help.length - 3;
   const text = room > 3 ? `${fixed} │ ${fit(flex, room).trimEnd()}${help}` : fit(fixed + help, width).trimEnd();
   return status.overruns > 0 || status.capture !== 'running' ? `{yellow-fg}${esc(text)}{/yellow-fg}` : esc(text);

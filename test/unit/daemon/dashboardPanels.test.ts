@@ -66,6 +66,16 @@ describe('dashboard panels', () => {
     expect(line.length).toBeLessThanOrEqual(79);
     expect(line).toMatch(/^running │ overruns 2 │ WS :8787 1 client │ CPU 4\.3% │ BlackHole.* │ \? help$/);
     expect(statusLine(status, null, 79).startsWith('{yellow-fg}')).toBe(true); // overruns draw the eye
+    // A DAW that does not answer and the live stems' coverage come before the device name.
+    const pushing = buildStatus({
+      t: 3, device: 'BlackHole 2ch', sampleRateHz: 48000, channels: 2, overruns: 0, clients: 0, cpuShare: 0.05,
+      daw: { daw: 'ardour', host: '127.0.0.1', port: 3819, reachable: false, message: null },
+      separation: { separator: 'dsp', coverage: 0.42, delaySec: 1.3, windowSec: 10, separations: 2, error: null },
+    });
+    const withDaw = plain(statusLine(pushing, null, 99));
+    expect(withDaw.length).toBeLessThanOrEqual(99);
+    expect(withDaw).toMatch(/│ ardour DOWN │ stems dsp 42% 1\.3s late │ Black/);
+    expect(plain(statusLine(pushing, null, 79))).toMatch(/│ ardour DOWN │ .*\? help$/);
     expect(HELP_TEXT.every((l) => l.length <= 76)).toBe(true);
     expect(plain(stereoLines(mix.profile, comparison, 34)[0])).toMatch(/^Width\s+-?\d+\.\d dB\s+refs/);
   });
