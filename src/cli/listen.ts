@@ -3,13 +3,13 @@ import { listInputDevices, openCapture, resolveDevice } from '../audio/capture/i
 import type { CaptureEvent, CaptureSource } from '../audio/capture/types.js';
 import { Daemon, loadTargetWithProgress, type DaemonOptions } from '../daemon/daemon.js';
 import { AmaError } from '../util/errors.js';
-import { dawSettings } from './dawOptions.js';
+import { dawSettings, type DawCliOptions } from './dawOptions.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../../package.json') as { version: string };
 
-/** Options shared by `ama listen` and `ama demo`, as commander gives them (numbers as strings). */
-export interface LiveCliOptions {
+/** Options shared by `ama listen` and `ama demo`, as commander gives them (numbers as strings); the DAW push's come from src/cli/dawOptions.ts. */
+export interface LiveCliOptions extends DawCliOptions {
   wsPort?: string;
   wsHost?: string;
   token?: string;
@@ -20,13 +20,6 @@ export interface LiveCliOptions {
   dashboard?: boolean;
   json?: boolean;
   seconds?: string;
-  /** DAW push (see src/cli/dawOptions.ts). */
-  daw?: string;
-  dawHost?: string;
-  dawPort?: string;
-  auditLog?: string;
-  surface?: string;
-  surfacePort?: string;
 }
 
 /** Options of `ama listen`. */

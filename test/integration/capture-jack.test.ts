@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCapture, type CaptureEvent, type CaptureSource } from '../../src/audio/capture/index.js';
 import type { AudioBlock } from '../../src/audio/types.js';
 import {
-  ALSA_JACK_CONF, cleanShm, describeMismatch, firstSound, jackMissing, join, locate, mismatches, programme, startFeed, startJack, tsCaptureLaunch, writeRaw, type RigProcess,
+  ALSA_JACK_CONF, describeMismatch, firstSound, jackMissing, JackRig, join, locate, mismatches, programme, tsCaptureLaunch, writeRaw,
 } from '../fixtures/captureRig.js';
 
 // Real-time capture: a private JACK dummy server runs in real time, the recipe's jackfeed.py plays a
@@ -26,19 +26,9 @@ writeRaw(raw, source);
 const launch = tsCaptureLaunch({ ALSA_CONFIG_PATH: ALSA_JACK_CONF, JACK_DEFAULT_SERVER: SERVER });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-let jack: RigProcess | null = null;
-let feed: RigProcess | null = null;
-async function startRig(): Promise<void> {
-  jack = await startJack(SERVER);
-  feed = await startFeed(SERVER, raw);
-}
-async function stopRig(): Promise<void> {
-  const [f, j] = [feed, jack];
-  feed = jack = null;
-  await f?.stop();
-  await j?.stop();
-  cleanShm(SERVER);
-}
+const rig = new JackRig(SERVER, raw);
+const startRig = () => rig.start();
+const stopRig = () => rig.stop();
 
 /** Ports connected to the feed's outputs now (PortAudio's stream holds one connection per channel). */
 function feedConnections(): string[] {
@@ -90,7 +80,7 @@ describe.skipIf(missing.length > 0)('real-time capture from a JACK dummy server'
     const k = locate(got, start, source);
     const bad = mismatches(got, start, source, k);
     const stats = capture.stats();
-    console.log(`capture-jack: ${got[0].length} frames in ${((Date.now() - t0) / 1000).toFixed(2)} s, sound from frame ${start} (file frame ${k}); the sound took ${wallSec.toFixed(2)} s; ${bad} of ${(source[0].length - k) * 2} samples differ (${describeMismatch(got, start - k, source)}); overruns ${stats.overruns}; feed: ${feed?.log().trim()}`);
+    console.log(`capture-jack: ${got[0].length} frames in ${((Date.now() - t0) / 1000).toFixed(2)} s, sound from frame ${start} (file frame ${k}); the sound took ${wallSec.toFixed(2)} s; ${bad} of ${(source[0].length - k) * 2} samples differ (${describeMismatch(got, start - k, source)}); overruns ${stats.overruns}; feed: ${rig.feed?.log().trim()}`);
     expect(start).toBeGreaterThanOrEqual(0);
     expect(k).toBeGreaterThanOrEqual(0);
     expect(k).toBeLessThan(RATE / 4);
@@ -187,7 +177,7 @@ describe.skipIf(missing.length > 0)('real-time capture from a JACK dummy server'
     clearTimeout(deadline);
     await restarted;
     const s = capture.stats();
-    console.log(`jackd after the restart:\n${jack?.log()}\nfeed:\n${feed?.log()}`);
+    console.log(`jackd after the restart:\n${rig.jack?.log()}\nfeed:\n${rig.feed?.log()}`);
     console.log(`capture-jack loss: ${events.map((e) => `${(e.atMs / 1000).toFixed(1)}s ${e.type}: ${e.message}`).join('\n  ')}\n  stats ${JSON.stringify(s)}`);
     const types = events.map((e) => e.type);
     expect(types[0]).toBe('lost');
@@ -205,7 +195,7 @@ describe.skipIf(missing.length > 0)('real-time capture from a JACK dummy server'
     const after = join(blocks.slice(resumed.atBlock), 2);
     const start = firstSound(after);
     const k = locate(after, start, source);
-    console.log(`capture-jack loss: after the resume, sound from frame ${start} (file frame ${k}): ${describeMismatch(after, start - k, source)}; feed: ${feed?.log().trim()}`);
+    console.log(`capture-jack loss: after the resume, sound from frame ${start} (file frame ${k}): ${describeMismatch(after, start - k, source)}; feed: ${rig.feed?.log().trim()}`);
     expect(start).toBeGreaterThanOrEqual(0);
     expect(k).toBeGreaterThanOrEqual(0);
     expect(k).toBeLessThan(RATE / 4);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeWav } from '../../src/audio/wavWriter.js';
 import { AMA_BIN } from '../helpers/cli.js';
-import { ALSA_JACK_CONF, cleanShm, jackMissing, programme, startFeed, startJack, writeRaw, type RigProcess } from '../fixtures/captureRig.js';
+import { ALSA_JACK_CONF, jackMissing, JackRig, programme, writeRaw } from '../fixtures/captureRig.js';
 
 // The whole daemon (`ama listen`, the built CLI) on real-time PortAudio capture: a private JACK dummy
 // server plays a known programme into the ALSA PCM `dawjack` (see captureRig.ts). These runs show
@@ -25,19 +25,9 @@ const ref = programme(12, RATE);
 writeWav(at('ref-a.wav'), ref, RATE, { format: 'float32' });
 writeWav(at('ref-b.wav'), ref.map((ch) => ch.map((v) => v * 0.7)), RATE, { format: 'float32' });
 
-let jack: RigProcess | null = null;
-let feed: RigProcess | null = null;
-async function startRig(): Promise<void> {
-  jack = await startJack(SERVER);
-  feed = await startFeed(SERVER, at('feed.f32'));
-}
-async function stopRig(): Promise<void> {
-  const [f, j] = [feed, jack];
-  feed = jack = null;
-  await f?.stop();
-  await j?.stop();
-  cleanShm(SERVER);
-}
+const rig = new JackRig(SERVER, at('feed.f32'));
+const startRig = () => rig.start();
+const stopRig = () => rig.stop();
 
 type Msg = { type: string; t?: number; loudness?: { momentaryLufs: number | null }; overruns?: number; capture?: string; [k: string]: unknown };
 
@@ -136,7 +126,7 @@ describe.skipIf(missing.length > 0)('ama listen on a real-time JACK device', () 
     } finally {
       l.proc.kill('SIGKILL');
       await restarted?.catch(() => undefined);
-      if (!jack) await startRig().catch(() => undefined);
+      if (!rig.jack) await startRig().catch(() => undefined);
     }
   }, 120_000);
 });
