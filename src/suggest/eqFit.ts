@@ -130,25 +130,27 @@ interface Problem {
   upper: Float64Array;
 }
 
-function cost(p: Problem, base: ArrayLike<number>, add: Float64Array | null): number {
+/** Weighted squared cost of `base` plus `k` times `add` (k != 1: the linear model of a band's response in its gain). */
+function cost(p: Problem, base: ArrayLike<number>, add: Float64Array | null, k = 1): number {
   let c = 0;
   for (let i = 0; i < p.grid.n; i++) {
-    const r = base[i] + (add ? add[i] : 0);
+    const r = base[i] + (add ? k * add[i] : 0);
     const e = p.targeted[i] ? r : outside(r, p.lower[i], p.upper[i]);
     c += p.weight[i] * e * e;
   }
   return c;
 }
 
-/** Cost with a response scaled by k added (the linear model of a band's response in its gain). */
-function costScaled(p: Problem, base: ArrayLike<number>, add: Float64Array, k: number): number {
-  let c = 0;
-  for (let i = 0; i < p.grid.n; i++) {
-    const r = base[i] + k * add[i];
-    const e = p.targeted[i] ? r : outside(r, p.lower[i], p.upper[i]);
-    c += p.weight[i] * e * e;
+/** Golden-section search for the minimum of f over [lo, hi] (GOLDEN_STEPS narrowings): the bracket's middle, and the lowest cost seen at its inner points. */
+function goldenMin(f: (x: number) => number, lo: number, hi: number): { x: number; fMin: number } {
+  const phi = (Math.sqrt(5) - 1) / 2;
+  let a = lo, b = hi;
+  let c = b - phi * (b - a), d = a + phi * (b - a);
+  let fc = f(c), fd = f(d);
+  for (let k = 0; k < GOLDEN_STEPS; k++) {
+    if (fc < fd) { b = d; d = c; fd = fc; c = b - phi * (b - a); fc = f(c); } else { a = c; c = d; fc = fd; d = a + phi * (b - a); fd = f(d); }
   }
-  return c;
+  return { x: (a + b) / 2, fMin: Math.min(fc, fd) };
 }
 
 /** Candidates kept for the exact gain search after the quick ranking. */
@@ -165,18 +167,10 @@ const SHORTLIST = 8;
 function shortlist(p: Problem, base: ArrayLike<number>, all: Array<Omit<EqBand, 'gainDb'>>, sign: number, maxGain: number, buf: Float64Array): Array<Omit<EqBand, 'gainDb'>> {
   if (all.length <= SHORTLIST) return all;
   const g1 = (sign > 0 ? 1 : -1) * maxGain / 2;
-  const phi = (Math.sqrt(5) - 1) / 2;
   const scored = all.map((shape) => {
-    if (shape.type === 'highPass') return { shape, cost: cost(p, base, response({ ...shape, gainDb: 0 }, p.grid, buf)) };
+    if (shape.type === 'highPass') return { shape, cost: evaluate(p, base, shape, sign, maxGain, buf).cost };
     const r1 = response({ ...shape, gainDb: g1 }, p.grid, buf);
-    const f = (k: number) => costScaled(p, base, r1, k);
-    let a = 0, b = 2;
-    let c = b - phi * (b - a), d = a + phi * (b - a);
-    let fc = f(c), fd = f(d);
-    for (let k = 0; k < GOLDEN_STEPS; k++) {
-      if (fc < fd) { b = d; d = c; fd = fc; c = b - phi * (b - a); fc = f(c); } else { a = c; c = d; fc = fd; d = a + phi * (b - a); fd = f(d); }
-    }
-    return { shape, cost: Math.min(fc, fd) };
+    return { shape, cost: goldenMin((k) => cost(p, base, r1, k), 0, 2).fMin };
   });
   scored.sort((x, y) => x.cost - y.cost);
   return scored.slice(0, SHORTLIST).map((x) => x.shape);
@@ -217,14 +211,7 @@ function makeProblem(view: SpectrumView, sampleRate: number, smooth: boolean, ma
 /** Golden-section search of the gain in [lo, hi] minimising the cost, for fixed shape/frequency/Q. */
 function bestGain(p: Problem, base: ArrayLike<number>, shape: Omit<EqBand, 'gainDb'>, lo: number, hi: number, buf: Float64Array): { band: EqBand; cost: number } {
   const f = (g: number) => cost(p, base, response({ ...shape, gainDb: g }, p.grid, buf));
-  const phi = (Math.sqrt(5) - 1) / 2;
-  let a = lo, b = hi;
-  let c = b - phi * (b - a), d = a + phi * (b - a);
-  let fc = f(c), fd = f(d);
-  for (let k = 0; k < GOLDEN_STEPS; k++) {
-    if (fc < fd) { b = d; d = c; fd = fc; c = b - phi * (b - a); fc = f(c); } else { a = c; c = d; fc = fd; d = a + phi * (b - a); fd = f(d); }
-  }
-  const g = (a + b) / 2;
+  const g = goldenMin(f, lo, hi).x;
   return { band: { ...shape, gainDb: g }, cost: f(g) };
 }
 
