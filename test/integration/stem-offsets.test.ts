@@ -20,7 +20,7 @@ describe.skipIf(skip)('stems on rendered multitrack material (dsp)', () => {
     const { songs } = await measureSdr(['music003'], 'dsp');
     expect(songs[0].perStem.drums!).toBeGreaterThan(1);
     expect(songs[0].perStem.bass!).toBeGreaterThan(1);
-    expect(songs[0].seconds / songs[0].wallSec).toBeGreaterThan(5); // loose: shared CI cores; the bench measures the real figure
+    // Speed is not asserted here (tests assert no wall-clock times): `npm run bench -- separation` measures it.
   }, 300_000);
 
   it('gets the direction of +-6 dB bass and drums offsets right, and never proposes the wrong direction', async () => {
