@@ -18,7 +18,10 @@ export interface NodeSpec {
   op: string;
   inputs: string[];
   outputs: string[];
-  attrs?: Record<string, number | number[]>;
+  /** Numbers, lists of ints, or a tensor (a Constant's `value`). */
+  attrs?: Record<string, number | number[] | InitSpec>;
+  /** Node name; `${op}_${index}` when absent. */
+  name?: string;
 }
 
 /** A constant tensor. */
@@ -81,7 +84,7 @@ function initializer(t: InitSpec): Buf {
   const b = new Buf();
   for (const d of t.dims) b.int(1, d);
   b.int(2, t.type === 'float' ? 1 : 7);
-  b.str(8, t.name);
+  if (t.name) b.str(8, t.name);
   const n = t.values.length;
   const raw = new Uint8Array(n * (t.type === 'float' ? 4 : 8));
   const view = new DataView(raw.buffer);
@@ -96,10 +99,11 @@ function node(n: NodeSpec, index: number): Buf {
   const b = new Buf();
   for (const i of n.inputs) b.str(1, i);
   for (const o of n.outputs) b.str(2, o);
-  b.str(3, `${n.op}_${index}`).str(4, n.op);
+  b.str(3, n.name ?? `${n.op}_${index}`).str(4, n.op);
   for (const [name, value] of Object.entries(n.attrs ?? {})) {
     const a = new Buf().str(1, name);
-    if (Array.isArray(value)) {
+    if (typeof value === 'object' && !Array.isArray(value)) a.msg(5, initializer(value)).int(20, 4 /* TENSOR */);
+    else if (Array.isArray(value)) {
       for (const v of value) a.int(8, v);
       a.int(20, 7 /* INTS */);
     } else if (Number.isInteger(value)) a.int(3, value).int(20, 2 /* INT */);

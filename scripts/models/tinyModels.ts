@@ -34,23 +34,25 @@ export function tinyDemucs(segment = 343_980): Uint8Array {
   ];
   const spec = 'onnx::ReduceMean_1';
   const wave = 'input';
+  // Node names follow PyTorch's export (`/module.N/Op`), so the worker cuts this model into parts
+  // at its blocks and runs them as a chain of sessions, as it does the real HTDemucs.
   const nodes: NodeSpec[] = [
-    { op: 'Mul', inputs: [spec, 'half'], outputs: ['s_drums'] },
-    { op: 'Mul', inputs: [spec, 'zero'], outputs: ['s_bass'] },
-    { op: 'Gather', inputs: [spec, 'swap'], outputs: ['s_swapped'], attrs: { axis: 1 } },
-    { op: 'Mul', inputs: ['s_swapped', 'quarter'], outputs: ['s_other'] },
-    { op: 'Mul', inputs: [spec, 'low'], outputs: ['s_vocals'] },
-    { op: 'Mul', inputs: [wave, 'zero'], outputs: ['w_drums'] },
-    { op: 'Mul', inputs: [wave, 'quarter'], outputs: ['w_bass'] },
-    { op: 'Mul', inputs: [wave, 'quarter'], outputs: ['w_other'] },
-    { op: 'Mul', inputs: [wave, 'zero'], outputs: ['w_vocals'] },
+    { op: 'Mul', inputs: [spec, 'half'], outputs: ['s_drums'], name: '/spec.0/Mul' },
+    { op: 'Mul', inputs: [spec, 'zero'], outputs: ['s_bass'], name: '/spec.0/Mul_1' },
+    { op: 'Gather', inputs: [spec, 'swap'], outputs: ['s_swapped'], attrs: { axis: 1 }, name: '/spec.0/Gather' },
+    { op: 'Mul', inputs: ['s_swapped', 'quarter'], outputs: ['s_other'], name: '/spec.1/Mul' },
+    { op: 'Mul', inputs: [spec, 'low'], outputs: ['s_vocals'], name: '/spec.1/Mul_1' },
+    { op: 'Mul', inputs: [wave, 'zero'], outputs: ['w_drums'], name: '/wave.0/Mul' },
+    { op: 'Mul', inputs: [wave, 'quarter'], outputs: ['w_bass'], name: '/wave.0/Mul_1' },
+    { op: 'Mul', inputs: [wave, 'quarter'], outputs: ['w_other'], name: '/wave.0/Mul_2' },
+    { op: 'Mul', inputs: [wave, 'zero'], outputs: ['w_vocals'], name: '/wave.0/Mul_3' },
   ];
   for (const src of ['drums', 'bass', 'other', 'vocals']) {
-    nodes.push({ op: 'Unsqueeze', inputs: [`s_${src}`, 'axis1'], outputs: [`su_${src}`] });
-    nodes.push({ op: 'Unsqueeze', inputs: [`w_${src}`, 'axis1'], outputs: [`wu_${src}`] });
+    nodes.push({ op: 'Unsqueeze', inputs: [`s_${src}`, 'axis1'], outputs: [`su_${src}`], name: `/stack.0/Unsqueeze_s_${src}` });
+    nodes.push({ op: 'Unsqueeze', inputs: [`w_${src}`, 'axis1'], outputs: [`wu_${src}`], name: `/stack.0/Unsqueeze_w_${src}` });
   }
-  nodes.push({ op: 'Concat', inputs: ['su_drums', 'su_bass', 'su_other', 'su_vocals'], outputs: ['output'], attrs: { axis: 1 } });
-  nodes.push({ op: 'Concat', inputs: ['wu_drums', 'wu_bass', 'wu_other', 'wu_vocals'], outputs: ['5073'], attrs: { axis: 1 } });
+  nodes.push({ op: 'Concat', inputs: ['su_drums', 'su_bass', 'su_other', 'su_vocals'], outputs: ['output'], attrs: { axis: 1 }, name: '/stack.1/Concat' });
+  nodes.push({ op: 'Concat', inputs: ['wu_drums', 'wu_bass', 'wu_other', 'wu_vocals'], outputs: ['5073'], attrs: { axis: 1 }, name: '/stack.1/Concat_1' });
   return writeModel({
     name: 'tiny-htdemucs',
     inputs: [

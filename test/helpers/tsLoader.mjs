@@ -1,7 +1,8 @@
-// Node module hooks that let a worker thread run ama's TypeScript sources (vitest transforms the
-// test's own imports, but a worker thread is plain Node): `./x.js` resolves to `./x.ts` when only
-// the .ts exists, and .ts files are transpiled with TypeScript (types stripped, no type check).
-// Registered by tsWorkerLaunch() in ./tsWorker.ts.
+// Node module hooks that let a worker thread or a child process run ama's TypeScript sources (vitest
+// transforms the test's own imports, but a worker or child is plain Node): `./x.js` resolves to
+// `./x.ts` when only the .ts exists, and .ts files are transpiled with TypeScript (types stripped,
+// no type check).
+// Registered by tsWorkerLaunch() and tsChildLaunch() in ./tsWorker.ts.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import ts from 'typescript';

@@ -1,7 +1,8 @@
-import { Worker } from 'node:worker_threads';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { AmaError, errorMessage, type AmaErrorCode } from '../../util/errors.js';
-import type { SeparateOptions, StemName } from '../types.js';
-import type { FromOnnxWorker, OnnxWorkerInit, OnnxWorkerLaunch, ToOnnxWorker } from './protocol.js';
+import { STEM_NAMES, type SeparateOptions, type StemName } from '../types.js';
+import { mergeMallocTunables, ONNX_WORKER_INIT_ENV, type FromOnnxWorker, type OnnxWorkerInit, type OnnxWorkerLaunch, type ToOnnxWorker } from './protocol.js';
 
 /** Restart delays after consecutive worker deaths, ms (the last one repeats). */
 export const RESTART_BACKOFF_MS = [200, 1000, 5000];
@@ -10,6 +11,8 @@ const ATTEMPTS = 3;
 
 interface Pending {
   id: number;
+  channels: number;
+  stems: Partial<Record<StemName, Float32Array[]>>;
   resolve: (stems: Record<StemName, Float32Array[]>) => void;
   reject: (err: Error) => void;
   onProgress?: (fraction: number) => void;
@@ -23,14 +26,19 @@ class Permanent extends Error {
 }
 
 /**
- * Runs the separation worker: starts it on demand, waits for its model to load, sends one request
- * at a time, and restarts it after a death (an exception, a crash, an exit) with growing delays
+ * Runs the separation worker in a child process (worker.ts; Node with an IPC channel, advanced
+ * serialisation, glibc malloc tunables in its environment, its init as JSON in ONNX_WORKER_INIT_ENV):
+ * starts it on demand, waits for its model to load, sends one request at a time, and restarts it
+ * after a death (an exception, a crash in onnxruntime, an exit, a kill) with growing delays
  * (RESTART_BACKOFF_MS), retrying the request in flight. A model that fails to load or a request the
- * worker refuses is not retried: it rejects with the worker's AmaError. Abort terminates the worker
+ * worker refuses is not retried: it rejects with the worker's AmaError. Abort kills the process
  * (the model call cannot be interrupted otherwise); the next call starts a fresh one.
+ *
+ * The process writes nothing to ama's stdout (its stdout goes to ama's stderr; its stderr is
+ * ama's). It ignores Ctrl-C (ama stops it) and exits when ama goes (its IPC channel closes).
  */
 export class OnnxWorkerHost {
-  private worker: Worker | null = null;
+  private child: ChildProcess | null = null;
   private ready: Promise<void> | null = null;
   private pending: Pending | null = null;
   private nextId = 1;
@@ -40,12 +48,27 @@ export class OnnxWorkerHost {
   private queue: Promise<unknown> = Promise.resolve();
   /** Worker starts so far (for tests and reports). */
   starts = 0;
+  /** The largest peak resident memory the worker processes reported (after loading, with each result), bytes; null before the first report. */
+  childPeakRssBytes: number | null = null;
+  /** CPU seconds the worker processes used up to their last result (processes that died count what they reported). */
+  get childCpuSeconds(): number {
+    return this.cpuOfEarlierChildren + this.cpuOfThisChild;
+  }
+  private cpuOfEarlierChildren = 0;
+  private cpuOfThisChild = 0;
+  /** What the worker said when its model loaded (model and threads); null before. */
+  description: string | null = null;
 
   constructor(
     private readonly init: OnnxWorkerInit,
     private readonly launch: OnnxWorkerLaunch,
     private readonly onNotice?: (line: string) => void,
   ) {}
+
+  /** Process id of the running worker, if one runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
 
   /** Starts the worker and waits for its model to load and pass the contract checks. */
   async start(): Promise<void> {
@@ -56,32 +79,30 @@ export class OnnxWorkerHost {
     }
   }
 
-  /** Separates planar audio at its own rate (one request at a time; later calls wait their turn). */
+  /**
+   * Separates planar audio at its own rate (one request at a time; later calls wait their turn).
+   * The audio is copied to the worker when the call's turn comes, and again if it has to be
+   * retried: leave `channels` unchanged until the promise settles.
+   */
   separate(channels: readonly Float32Array[], sampleRate: number, options: SeparateOptions = {}): Promise<Record<StemName, Float32Array[]>> {
     const run = this.queue.then(() => this.attempt(channels, sampleRate, options));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  /** Terminates the worker; idempotent. */
+  /** Kills the worker; idempotent. */
   async close(): Promise<void> {
     this.closed = true;
     await this.stop(new AmaError('SEPARATOR_FAILED', 'The separator was closed.'));
   }
 
   private async attempt(channels: readonly Float32Array[], sampleRate: number, options: SeparateOptions): Promise<Record<StemName, Float32Array[]>> {
-    // Shared memory: the worker reads the audio without a copy and no buffer gets detached.
-    const input = channels.map((c) => {
-      const s = new Float32Array(new SharedArrayBuffer(c.length * Float32Array.BYTES_PER_ELEMENT));
-      s.set(c);
-      return s;
-    });
     let lastError: Error | null = null;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       if (options.signal?.aborted) throw abortError();
       try {
         await this.ensure();
-        return await this.request(input, sampleRate, options);
+        return await this.request(channels, sampleRate, options);
       } catch (err) {
         if (err instanceof Permanent) throw err.error;
         if ((err as Error).name === 'AbortError' || this.closed) throw err;
@@ -91,9 +112,9 @@ export class OnnxWorkerHost {
     throw new AmaError('SEPARATOR_FAILED', `The ${this.init.kind} separation worker died ${ATTEMPTS} times in a row (last: ${errorMessage(lastError)}). Check free memory (HTDemucs needs about 1 GB), or use --separator dsp.`, { cause: lastError });
   }
 
-  private request(channels: Float32Array[], sampleRate: number, options: SeparateOptions): Promise<Record<StemName, Float32Array[]>> {
-    const worker = this.worker;
-    if (!worker) return Promise.reject(new AmaError('SEPARATOR_FAILED', 'The separation worker stopped before the request could be sent.'));
+  private request(channels: readonly Float32Array[], sampleRate: number, options: SeparateOptions): Promise<Record<StemName, Float32Array[]>> {
+    const child = this.child;
+    if (!child?.connected) return Promise.reject(new AmaError('SEPARATOR_FAILED', 'The separation worker stopped before the request could be sent.'));
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       const onAbort = () => {
@@ -106,9 +127,19 @@ export class OnnxWorkerHost {
         this.pending = null;
         f(v);
       };
-      this.pending = { id, resolve: done(resolve), reject: done(reject), onProgress: options.onProgress };
-      const message: ToOnnxWorker = { kind: 'separate', id, channels, sampleRate };
-      worker.postMessage(message);
+      this.pending = { id, channels: channels.length, stems: {}, resolve: done(resolve), reject: done(reject), onProgress: options.onProgress };
+      // A failed send means the channel closed: the process is going, and its exit retries the request.
+      const sent = (err: Error | null) => {
+        if (err) child.kill('SIGKILL');
+      };
+      try {
+        // One message per channel: IPC serialises each message into a buffer of its own (copies).
+        channels.forEach((data, channel) => child.send({ kind: 'audio', id, channel, data } satisfies ToOnnxWorker, sent));
+        child.send({ kind: 'separate', id, channels: channels.length, sampleRate } satisfies ToOnnxWorker, sent);
+      } catch (err) {
+        this.pending?.reject(new Permanent(new AmaError('SEPARATOR_FAILED', `The audio could not be sent to the separation worker: ${errorMessage(err)}`, { cause: err })));
+        child.kill('SIGKILL');
+      }
     });
   }
 
@@ -123,58 +154,133 @@ export class OnnxWorkerHost {
   }
 
   private spawn(): Promise<void> {
+    if (this.closed) throw new AmaError('SEPARATOR_FAILED', 'The separator was closed.');
     this.starts++;
-    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-    let worker: Worker;
-    try {
-      worker = new Worker(this.launch.entry, { workerData: this.init, eval: this.launch.eval ?? false, execArgv });
-    } catch (err) {
-      throw new Permanent(new AmaError('SEPARATOR_FAILED', `The separation worker thread could not start: ${errorMessage(err)}`, { cause: err }));
+    const launch = this.launch;
+    if ('entry' in launch && !existsSync(launch.entry)) {
+      throw new Permanent(new AmaError('SEPARATOR_FAILED', `The separation worker ${launch.entry} is missing; build ama (npm run build) or reinstall it, or use --separator dsp.`));
     }
-    this.worker = worker;
+    const args = [...(launch.execArgv ?? []), ...('entry' in launch ? [launch.entry] : ['-e', launch.code])];
+    const env = { ...process.env, GLIBC_TUNABLES: mergeMallocTunables(process.env.GLIBC_TUNABLES), [ONNX_WORKER_INIT_ENV]: JSON.stringify(this.init) };
+    const cannotStart = (err: unknown) =>
+      new Permanent(new AmaError('SEPARATOR_FAILED', `The separation worker process could not start (${errorMessage(err)}). Check that ${process.execPath} can be run and that the system allows another process (memory, ulimit -u), or use --separator dsp.`, { cause: err }));
+    let child: ChildProcess;
+    try {
+      // Nothing of the worker may reach ama's stdout (--json output): its stdout goes to ama's stderr.
+      child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], serialization: 'advanced', env, windowsHide: true });
+    } catch (err) {
+      throw cannotStart(err);
+    }
+    this.child = child;
+    child.stdout?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     return new Promise((resolve, reject) => {
       let loaded = false;
-      worker.on('message', (m: FromOnnxWorker) => {
+      let spawned = false;
+      child.on('spawn', () => {
+        spawned = true;
+        this.cpuOfEarlierChildren += this.cpuOfThisChild;
+        this.cpuOfThisChild = 0;
+      });
+      child.on('message', (m: FromOnnxWorker) => {
+        if (this.child !== child) return;
         if (m.kind === 'ready') {
           loaded = true;
+          this.description = m.description;
+          this.notePeak(m.peakRssBytes);
           resolve();
         } else if (m.kind === 'failed' && m.id === null) {
+          // The model did not load: no use keeping (or restarting) this process.
+          this.child = null;
+          child.kill('SIGKILL');
           reject(new Permanent(new AmaError(m.code, m.message)));
         } else this.onMessage(m);
       });
-      const died = (why: string, cause?: unknown) => {
-        if (this.worker !== worker) return;
-        this.worker = null;
+      child.on('error', (err) => {
+        // Not started at all (a failed kill or send is followed by the exit, which reports it).
+        if (spawned || child.pid !== undefined) return;
+        if (this.child === child) this.child = null;
+        reject(cannotStart(err));
+      });
+      child.on('exit', (code, signal) => {
+        if (this.child !== child) {
+          // Stopped by ama (close, abort, a model that failed to load).
+          if (!loaded) reject(new AmaError('SEPARATOR_FAILED', 'The separation worker was stopped before its model loaded.'));
+          return;
+        }
+        const why = exitReason(code, signal);
+        this.child = null;
         this.ready = null;
         this.deaths++;
         this.lastDeath = Date.now();
-        const err = new AmaError('SEPARATOR_FAILED', `The separation worker ${why}`, cause === undefined ? undefined : { cause });
+        const err = new AmaError('SEPARATOR_FAILED', `The separation worker process ${why}`);
         if (!this.closed) this.onNotice?.(`separation worker ${why}; restarting it`);
         if (!loaded) reject(err);
         this.pending?.reject(err);
-      };
-      worker.on('error', (err) => died(`failed: ${errorMessage(err)}`, err));
-      worker.on('exit', (code) => died(`stopped (exit code ${code})`));
+      });
     });
   }
 
   private onMessage(m: FromOnnxWorker): void {
+    if (m.kind === 'result') {
+      this.notePeak(m.peakRssBytes);
+      if (typeof m.cpuSeconds === 'number' && Number.isFinite(m.cpuSeconds)) this.cpuOfThisChild = m.cpuSeconds;
+    }
     const p = this.pending;
-    if (!p || (m.kind !== 'ready' && m.id !== p.id)) return;
+    if (!p || m.kind === 'ready' || m.id !== p.id) return;
     if (m.kind === 'progress') p.onProgress?.(m.fraction);
-    else if (m.kind === 'result') {
+    else if (m.kind === 'stem') {
+      const data = ownArray(m.data);
+      if (data && STEM_NAMES.includes(m.stem)) (p.stems[m.stem] ??= [])[m.channel] = data;
+      else p.reject(new Permanent(new AmaError('INTERNAL', `The separation worker sent a malformed ${String(m.stem)} stem.`)));
+    } else if (m.kind === 'result') {
+      const missing = STEM_NAMES.filter((s) => p.stems[s]?.length !== p.channels || p.stems[s]!.some((c) => !c));
+      if (missing.length > 0) {
+        p.reject(new Permanent(new AmaError('INTERNAL', `The separation worker's result lacks channels of ${missing.join(', ')}.`)));
+        return;
+      }
       this.deaths = 0;
-      p.resolve(m.stems);
+      p.resolve(p.stems as Record<StemName, Float32Array[]>);
     } else if (m.kind === 'failed') p.reject(new Permanent(new AmaError(m.code as AmaErrorCode, m.message)));
   }
 
+  private notePeak(bytes: number | undefined): void {
+    if (typeof bytes === 'number' && Number.isFinite(bytes) && bytes > 0) this.childPeakRssBytes = Math.max(this.childPeakRssBytes ?? 0, bytes);
+  }
+
   private async stop(reason: Error): Promise<void> {
-    const w = this.worker;
-    this.worker = null;
+    const c = this.child;
+    this.child = null;
     this.ready = null;
     this.pending?.reject(reason);
-    if (w) await w.terminate();
+    if (c) await kill(c);
   }
+}
+
+/** Why a worker process ended, for messages ("The separation worker process ..."). */
+function exitReason(code: number | null, signal: NodeJS.Signals | null): string {
+  if (signal === 'SIGKILL') return 'was killed (SIGKILL; the system may have run out of memory)';
+  if (signal === 'SIGSEGV' || signal === 'SIGBUS' || signal === 'SIGILL' || signal === 'SIGABRT' || signal === 'SIGFPE') return `crashed (${signal})`;
+  if (signal) return `was stopped by ${signal}`;
+  return `stopped (exit code ${code})`;
+}
+
+/**
+ * The array as a Float32Array over a buffer of its own. Advanced IPC serialisation gives typed
+ * arrays that can be views into the whole message's buffer (when their bytes happen to be aligned):
+ * kept as they are, they would pin that buffer and surprise code that uses `.buffer`.
+ */
+function ownArray(x: unknown): Float32Array | null {
+  if (!(x instanceof Float32Array)) return null;
+  return x.byteOffset === 0 && x.byteLength === x.buffer.byteLength ? x : x.slice();
+}
+
+/** Kills a worker process (SIGKILL: it holds nothing to save) and waits for it to be gone. */
+function kill(c: ChildProcess): Promise<void> {
+  if (c.pid === undefined || c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    c.once('exit', () => resolve());
+    if (!c.kill('SIGKILL') && (c.exitCode !== null || c.signalCode !== null)) resolve();
+  });
 }
 
 function abortError(): Error {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AmaError } from '../../util/errors.js';
 import { STEM_NAMES, type SeparateOptions, type SeparatorId, type SourceSeparator, type StemName, type StemSet } from '../types.js';
 import { OnnxWorkerHost } from './host.js';
@@ -10,7 +11,7 @@ import { cachedSha256 } from './verify.js';
 
 /**
  * The ONNX separators (htdemucs, umx): find the model in the models folder, check it (sha256 for
- * HTDemucs, tensor contract for both), and run it in a worker thread.
+ * HTDemucs, tensor contract for both), and run it in a worker process (host.ts, worker.ts).
  */
 
 /** Options of openOnnxSeparator. */
@@ -21,7 +22,7 @@ export interface OnnxSeparatorOptions {
   threads?: number;
   /** Receives sentences for the user (hashing a model, a worker restart). */
   onNotice?: (line: string) => void;
-  /** How to start the worker (tests run the TypeScript sources); the compiled worker.js by default. */
+  /** How to start the worker process (tests run the TypeScript sources); the compiled worker.js by default. */
   launch?: OnnxWorkerLaunch;
 }
 
@@ -65,7 +66,15 @@ export async function resolveModel(id: OnnxModelKind, dir: string, onNotice?: (l
   return { files, targets };
 }
 
-class OnnxSeparator implements SourceSeparator {
+/** An ONNX separator: a SourceSeparator whose model runs in a worker process. */
+export interface OnnxSourceSeparator extends SourceSeparator {
+  /** Peak resident memory of its worker process so far, bytes (null before the worker reported it). */
+  workerPeakRssBytes(): number | null;
+  /** CPU time its worker processes used, seconds, as of their last result. */
+  workerCpuSeconds(): number;
+}
+
+class OnnxSeparator implements OnnxSourceSeparator {
   constructor(
     readonly id: SeparatorId,
     private readonly host: OnnxWorkerHost,
@@ -91,6 +100,14 @@ class OnnxSeparator implements SourceSeparator {
     return { sampleRate, stems: await this.host.separate(channels, sampleRate, options) };
   }
 
+  workerPeakRssBytes(): number | null {
+    return this.host.childPeakRssBytes;
+  }
+
+  workerCpuSeconds(): number {
+    return this.host.childCpuSeconds;
+  }
+
   close(): Promise<void> {
     return this.host.close();
   }
@@ -101,13 +118,13 @@ class OnnxSeparator implements SourceSeparator {
  * waits for the model to load and pass the contract checks. Throws AmaError MODEL_NOT_INSTALLED,
  * MODEL_CORRUPT or MODEL_CONTRACT with the fix in the message.
  */
-export async function openOnnxSeparator(id: SeparatorId, options: OnnxSeparatorOptions = {}): Promise<SourceSeparator> {
+export async function openOnnxSeparator(id: SeparatorId, options: OnnxSeparatorOptions = {}): Promise<OnnxSourceSeparator> {
   if (id !== 'htdemucs' && id !== 'umx') throw new AmaError('BAD_OPTION', `openOnnxSeparator runs htdemucs or umx, not ${id}.`);
   const dir = modelsDir(options.modelsDir);
   const threads = options.threads ?? defaultThreads();
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new AmaError('BAD_OPTION', `threads must be an integer 1-64, got ${threads}.`);
   const model = await resolveModel(id, dir, options.onNotice);
-  const launch = options.launch ?? { entry: new URL('./worker.js', import.meta.url) };
+  const launch = options.launch ?? { entry: fileURLToPath(new URL('./worker.js', import.meta.url)) };
   const host = new OnnxWorkerHost({ kind: id, threads, ...model }, launch, options.onNotice);
   try {
     await host.start();

@@ -1,24 +1,45 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { closeSync, openSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import { resample } from '../../audio/resample.js';
 import { AmaError, errorMessage } from '../../util/errors.js';
 import { STEM_NAMES, type StemName } from '../types.js';
 import { DEMUCS_SOURCES, separateDemucs, type DemucsRunner } from './demucs.js';
-import { MODEL_RATE, type FromOnnxWorker, type OnnxWorkerInit, type ToOnnxWorker } from './protocol.js';
-import { checkDemucsSession, checkUmxSession, type SessionShape } from './sessionCheck.js';
+import { MODEL_RATE, ONNX_WORKER_INIT_ENV, type FromOnnxWorker, type OnnxWorkerInit, type ToOnnxWorker } from './protocol.js';
+import { partsAtBlocks, fileSource, type BlockParts, type GraphValue, type PartPlan } from './graphSplit.js';
+import { checkDemucsSession, checkUmxSession, type DemucsTensors, type SessionShape } from './sessionCheck.js';
 import { separateUmx, type UmxRunner } from './umx.js';
 
 /**
- * The separation worker thread: the only module that loads onnxruntime-node. It opens the model's
- * sessions once, checks their tensors against the contract, then separates each request
- * (resampling to 44.1 kHz and back, mono duplicated to stereo) and posts the stems back in shared memory.
+ * The separation worker process (started by OnnxWorkerHost, host.ts, with an IPC channel and
+ * advanced serialisation): the only module that loads onnxruntime-node. It reads its OnnxWorkerInit
+ * from the JSON in $AMA_ONNX_WORKER_INIT, opens the model's sessions once, checks their tensors
+ * against the contract, then separates each request (resampling to 44.1 kHz and back, mono
+ * duplicated to stereo) and sends the stems back one channel at a time. It exits when its IPC
+ * channel closes (ama closed it or died) and ignores SIGINT (Ctrl-C reaches ama, which stops it).
  */
 
-const init = workerData as OnnxWorkerInit;
-const port = parentPort!;
+const init = readInit();
 
-function post(m: FromOnnxWorker): void {
-  port.postMessage(m);
+function readInit(): OnnxWorkerInit {
+  const json = process.env[ONNX_WORKER_INIT_ENV];
+  if (!process.send || !json) throw new Error(`This is ama's separation worker: ama starts it, with an IPC channel and its settings in $${ONNX_WORKER_INIT_ENV}.`);
+  return JSON.parse(json) as OnnxWorkerInit;
+}
+
+/** Sends a message; resolves once it is written out (the parent gone, it resolves too: we exit on disconnect). */
+function post(m: FromOnnxWorker): Promise<void> {
+  return new Promise((resolve) => process.send!(m, undefined, undefined, () => resolve()));
+}
+
+/** This process's peak resident memory so far, bytes. */
+function peakRssBytes(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+/** CPU time this process has used so far (user + system), seconds. */
+function cpuSeconds(): number {
+  const u = process.resourceUsage();
+  return (u.userCPUTime + u.systemCPUTime) / 1e6;
 }
 
 function sessionOptions(): ort.InferenceSession.SessionOptions {
@@ -39,38 +60,99 @@ function shapeOf(session: ort.InferenceSession): SessionShape {
   return { inputs: meta(session.inputMetadata), outputs: meta(session.outputMetadata) };
 }
 
-async function openSession(file: string): Promise<ort.InferenceSession> {
+async function openSession(file: string, model: string | Uint8Array = file, what = 'the model'): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(file, sessionOptions());
+    return await ort.InferenceSession.create(model as Uint8Array, sessionOptions());
   } catch (err) {
-    throw new AmaError('MODEL_CORRUPT', `onnxruntime could not load the model ${file}: ${errorMessage(err)}. Reinstall it (ama models install ${init.kind}) or export it again.`, { cause: err });
+    throw new AmaError('MODEL_CORRUPT', `onnxruntime could not load ${what} ${file}: ${errorMessage(err)}. Reinstall it (ama models install ${init.kind}) or export it again.`, { cause: err });
   }
 }
 
+const ONNX_TYPE_NAMES: Record<number, string> = { 1: 'float32', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'float64' };
+
+/** The declared inputs and outputs of a whole model, in the terms of SessionShape. */
+function declaredShape(parts: BlockParts): SessionShape {
+  const list = (values: GraphValue[]) => values.map((v) => ({ name: v.name, shape: v.dims, type: ONNX_TYPE_NAMES[v.elemType] ?? `onnx type ${v.elemType}` }));
+  return { inputs: list(parts.inputs), outputs: list(parts.outputs) };
+}
+
+/**
+ * One model call through a chain of sessions, one per part (graphSplit.ts), each fed the values
+ * earlier parts handed on; a value is dropped once no later part reads it. The two outputs of the
+ * contract go into `fetches` (pre-allocated buffers filled in place).
+ */
+function chainRunner(sessions: ort.InferenceSession[], plans: readonly PartPlan[], fetches: Record<string, ort.Tensor>): (feeds: Record<string, ort.Tensor>) => Promise<void> {
+  const lastReader = new Map<string, number>();
+  plans.forEach((p, k) => p.inputs.forEach((x) => lastReader.set(x, k)));
+  return async (feeds) => {
+    const values = new Map<string, ort.OnnxValue>(Object.entries(feeds));
+    for (let k = 0; k < plans.length; k++) {
+      const plan = plans[k];
+      const partFeeds: Record<string, ort.OnnxValue> = {};
+      for (const x of plan.inputs) {
+        const v = values.get(x);
+        if (!v) throw new AmaError('SEPARATOR_FAILED', `part ${k} of the model needs "${x}", which no earlier part produced.`);
+        partFeeds[x] = v;
+      }
+      const partFetches: Record<string, ort.OnnxValue | null> = {};
+      for (const o of plan.outputs) partFetches[o] = fetches[o] ?? null;
+      const out = await sessions[k].run(partFeeds, partFetches);
+      for (const x of plan.inputs) if (lastReader.get(x) === k) values.delete(x);
+      for (const o of plan.outputs) if (!(o in fetches)) values.set(o, out[o]);
+    }
+  };
+}
+
 async function demucsRunner(): Promise<DemucsRunner> {
-  const session = await openSession(init.files[0]);
-  const c = checkDemucsSession(shapeOf(session), init.files[0]);
-  const S = c.segment;
-  const T = c.frames;
-  // The outputs are written into the same two buffers for every segment (onnxruntime fills
-  // pre-allocated fetches), instead of ~55 MB of new tensors per segment.
-  const specOut = new Float32Array(4 * 4 * 2048 * T);
-  const waveOut = new Float32Array(4 * 2 * S);
-  const fetches = {
-    [c.specOutput]: new ort.Tensor('float32', specOut, [1, 4, 4, 2048, T]),
-    [c.waveOutput]: new ort.Tensor('float32', waveOut, [1, 4, 2, S]),
-  };
-  return {
-    segment: S,
-    async run(wave, spec) {
-      const feeds = {
-        [c.waveInput]: new ort.Tensor('float32', wave, [1, 2, S]),
-        [c.specInput]: new ort.Tensor('float32', spec, [1, 4, 2048, T]),
+  const file = init.files[0];
+  // HTDemucs runs as a chain of sessions cut at its layers: onnxruntime then frees each layer's
+  // buffers when it returns, which takes a segment's peak from ~2.1 GB to under 1 GB (graphSplit.ts).
+  let parts: BlockParts | null;
+  const fd = openSync(file, 'r');
+  try {
+    try {
+      parts = partsAtBlocks(fileSource(fd));
+    } catch (err) {
+      throw new AmaError('MODEL_CORRUPT', `${file} is not a readable ONNX model (${errorMessage(err)}). Reinstall it (ama models install ${init.kind}).`, { cause: err });
+    }
+    let call: (feeds: Record<string, ort.Tensor>) => Promise<void>;
+    let c: DemucsTensors;
+    let fetches: Record<string, ort.Tensor>;
+    let specOut: Float32Array;
+    let waveOut: Float32Array;
+    const buffers = (t: DemucsTensors) => {
+      // The outputs are written into the same two buffers for every segment (onnxruntime fills
+      // pre-allocated fetches), instead of ~55 MB of new tensors per segment.
+      specOut = new Float32Array(4 * 4 * 2048 * t.frames);
+      waveOut = new Float32Array(4 * 2 * t.segment);
+      return {
+        [t.specOutput]: new ort.Tensor('float32', specOut, [1, 4, 4, 2048, t.frames]),
+        [t.waveOutput]: new ort.Tensor('float32', waveOut, [1, 4, 2, t.segment]),
       };
-      await session.run(feeds, fetches);
-      return { spec: specOut, wave: waveOut };
-    },
-  };
+    };
+    if (parts) {
+      c = checkDemucsSession(declaredShape(parts), file);
+      const sessions: ort.InferenceSession[] = [];
+      for (const plan of parts.plans) sessions.push(await openSession(file, parts.encode(plan), `part ${plan.index + 1} of ${parts.plans.length} of the model`));
+      fetches = buffers(c);
+      call = chainRunner(sessions, parts.plans, fetches);
+    } else {
+      const session = await openSession(file);
+      c = checkDemucsSession(shapeOf(session), file);
+      fetches = buffers(c);
+      call = (feeds) => session.run(feeds, fetches).then(() => undefined);
+    }
+    const { segment: S, frames: T, waveInput, specInput } = c;
+    return {
+      segment: S,
+      async run(wave, spec) {
+        await call({ [waveInput]: new ort.Tensor('float32', wave, [1, 2, S]), [specInput]: new ort.Tensor('float32', spec, [1, 4, 2048, T]) });
+        return { spec: specOut, wave: waveOut };
+      },
+    };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function umxRunner(): Promise<UmxRunner> {
@@ -90,17 +172,14 @@ async function umxRunner(): Promise<UmxRunner> {
   };
 }
 
-function shared(length: number): Float32Array {
-  return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
-}
-
-async function separate(req: ToOnnxWorker, runner: DemucsRunner | UmxRunner): Promise<Record<StemName, Float32Array[]>> {
+/** Separates one request, sending each stem channel as soon as it is back at the input's rate. */
+async function separate(req: { id: number; channels: Float32Array[]; sampleRate: number }, runner: DemucsRunner | UmxRunner): Promise<void> {
   const inputChannels = req.channels.length;
   const frames = req.channels[0].length;
   const at44 = await resample(req.channels, req.sampleRate, MODEL_RATE);
   const left = at44[0];
   const right = at44[1] ?? at44[0];
-  const onProgress = (fraction: number) => post({ kind: 'progress', id: req.id, fraction });
+  const onProgress = (fraction: number) => void post({ kind: 'progress', id: req.id, fraction });
   const bySource: Partial<Record<StemName, Float32Array[]>> = {};
   if ('segment' in runner) {
     const stems = await separateDemucs(left, right, runner, { onProgress });
@@ -108,21 +187,19 @@ async function separate(req: ToOnnxWorker, runner: DemucsRunner | UmxRunner): Pr
   } else {
     Object.assign(bySource, await separateUmx(left, right, runner, { onProgress }));
   }
-  const result = {} as Record<StemName, Float32Array[]>;
   for (const name of STEM_NAMES) {
     const stereo = bySource[name] ?? [new Float32Array(left.length), new Float32Array(left.length)];
     delete bySource[name]; // each 44.1 kHz stem can go as soon as it is converted back
     // A mono input gets a mono stem: the mean of the two (identical-input) channels.
     const chans = inputChannels === 1 ? [mean(stereo[0], stereo[1])] : stereo;
-    result[name] = [];
-    for (const c of chans) {
+    for (const [channel, c] of chans.entries()) {
       const [back] = await resample([c], MODEL_RATE, req.sampleRate);
-      const out = shared(frames);
-      out.set(back.subarray(0, frames));
-      result[name].push(out);
+      let data = back.subarray(0, frames);
+      if (data.length < frames) (data = new Float32Array(frames)).set(back);
+      // IPC copies the channel (only the view's samples); waiting for the write keeps one copy at a time.
+      await post({ kind: 'stem', id: req.id, stem: name, channel, data });
     }
   }
-  return result;
 }
 
 function mean(a: Float32Array, b: Float32Array): Float32Array {
@@ -132,25 +209,44 @@ function mean(a: Float32Array, b: Float32Array): Float32Array {
 }
 
 async function main(): Promise<void> {
+  process.on('disconnect', () => process.exit(0));
+  process.on('SIGINT', () => undefined);
   let runner: DemucsRunner | UmxRunner;
   try {
     runner = init.kind === 'htdemucs' ? await demucsRunner() : await umxRunner();
   } catch (err) {
-    post({ kind: 'failed', id: null, code: err instanceof AmaError ? err.code : 'SEPARATOR_FAILED', message: errorMessage(err) });
+    await post({ kind: 'failed', id: null, code: err instanceof AmaError ? err.code : 'SEPARATOR_FAILED', message: errorMessage(err) });
+    process.disconnect();
     return;
   }
-  post({ kind: 'ready', description: `${init.kind} on ${init.threads} thread(s)` });
+  // Each request's audio comes one channel per message, then its `separate`.
+  const audio = new Map<number, Float32Array[]>();
   // Requests are handled one at a time, in order.
   let queue = Promise.resolve();
-  port.on('message', (req: ToOnnxWorker) => {
+  process.on('message', (m: ToOnnxWorker) => {
+    if (m.kind === 'audio') {
+      let chans = audio.get(m.id);
+      if (!chans) audio.set(m.id, (chans = []));
+      chans[m.channel] = m.data;
+      return;
+    }
+    if (m.kind !== 'separate') return;
+    const got = audio.get(m.id) ?? [];
+    audio.delete(m.id);
+    const channels = Array.from({ length: m.channels }, (_, i) => got[i]);
     queue = queue.then(async () => {
       try {
-        post({ kind: 'result', id: req.id, stems: await separate(req, runner) });
+        if (m.channels < 1 || !channels.every((c) => c instanceof Float32Array)) {
+          throw new AmaError('INTERNAL', `The separation worker got ${got.filter((c) => c instanceof Float32Array).length} of the request's ${m.channels} audio channels.`);
+        }
+        await separate({ id: m.id, channels, sampleRate: m.sampleRate }, runner);
+        await post({ kind: 'result', id: m.id, peakRssBytes: peakRssBytes(), cpuSeconds: cpuSeconds() });
       } catch (err) {
-        post({ kind: 'failed', id: req.id, code: err instanceof AmaError ? err.code : 'SEPARATOR_FAILED', message: errorMessage(err) });
+        await post({ kind: 'failed', id: m.id, code: err instanceof AmaError ? err.code : 'SEPARATOR_FAILED', message: errorMessage(err) });
       }
     });
   });
+  await post({ kind: 'ready', description: `${init.kind} on ${init.threads} thread(s)`, peakRssBytes: peakRssBytes() });
 }
 
 void main();

@@ -2,21 +2,23 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TINY_UMX_BANDS, writeTinyModels } from '../../../../scripts/models/tinyModels.js';
-import { openOnnxSeparator } from '../../../../src/separation/onnx/index.js';
+import { OnnxWorkerHost } from '../../../../src/separation/onnx/host.js';
+import { openOnnxSeparator, type OnnxSourceSeparator } from '../../../../src/separation/onnx/index.js';
 import { BUILTIN_MANIFEST } from '../../../../src/separation/onnx/manifest.js';
-import type { SourceSeparator } from '../../../../src/separation/types.js';
+import { mergeMallocTunables, ONNX_CHILD_MALLOC_TUNABLES, type OnnxWorkerInit, type OnnxWorkerLaunch } from '../../../../src/separation/onnx/protocol.js';
 import { AmaError } from '../../../../src/util/errors.js';
 import { ROOT } from '../../../helpers/cli.js';
-import { tsWorkerLaunch } from '../../../helpers/tsWorker.js';
+import { tsChildLaunch, tsLoaderExecArgv } from '../../../helpers/tsWorker.js';
 
-// The ONNX separators run end to end (worker thread, onnxruntime, resampling, STFT, segments,
+// The ONNX separators run end to end (worker process, onnxruntime, resampling, STFT, segments,
 // blending, masks) on tiny models whose sources are known functions of the input
 // (scripts/models/tinyModels.ts): every expected stem below is computed from the input alone.
 
-const launch = tsWorkerLaunch('src/separation/onnx/worker.ts');
+const launch = tsChildLaunch('src/separation/onnx/worker.ts');
 let dir: string;
 
 function manifest(folder: string, sha256: string): void {
@@ -52,7 +54,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('htdemucs host on a tiny model with known sources', () => {
-  let sep: SourceSeparator;
+  let sep: OnnxSourceSeparator;
   beforeAll(async () => {
     sep = await openOnnxSeparator('htdemucs', { modelsDir: dir, threads: 1, launch });
   });
@@ -69,6 +71,10 @@ describe('htdemucs host on a tiny model with known sources', () => {
     const out = await sep.separate([left, right], rate, { onProgress: (f) => progress.push(f) });
     expect(out.sampleRate).toBe(rate);
     expect(progress.at(-1)).toBe(1);
+    // The worker process reports its own peak memory (a Node process with onnxruntime: tens of MB at least).
+    expect(sep.workerPeakRssBytes()).toBeGreaterThan(20e6);
+    expect(out.stems.drums[0]).toBeInstanceOf(Float32Array);
+    expect(out.stems.drums[0].buffer.byteLength).toBe(n * 4);
     const scaled = (x: Float32Array, g: number) => x.map((v) => v * g);
     const sum = (a: Float32Array, b: Float32Array, g: number) => a.map((v, i) => g * (v + b[i]));
     // Waveform path (bass): exact up to resampling, everywhere but the first and last few ms.
@@ -186,16 +192,21 @@ describe('model problems are AmaErrors that name the fix', () => {
   });
 });
 
-describe('worker supervision', () => {
-  it('a worker that dies during a separation is restarted and the call still returns the right stems', async () => {
+describe('worker process supervision', () => {
+  const tiny = (): OnnxWorkerInit => ({ kind: 'htdemucs', files: [path.join(dir, 'htdemucs.onnx')], targets: [], threads: 1 });
+  /** A stand-in worker (node -e): says it is ready with `description`, then runs `onMessage` for each message. */
+  const fake = (description: string, onMessage = ''): { code: string } => ({
+    code: `process.send({ kind: 'ready', description: ${description} }); process.on('message', (m) => { ${onMessage} });`,
+  });
+
+  it('a worker that exits during a separation is restarted and the call still returns the right stems', async () => {
     const marker = path.join(dir, 'crashed-once');
     const loader = pathToFileURL(path.join(ROOT, 'test/helpers/tsLoader.mjs')).href;
     const target = pathToFileURL(path.join(ROOT, 'src/separation/onnx/worker.ts')).href;
-    // Dies on its first request in its first life only (the marker file remembers), like a crash in the runtime.
-    const crashing = {
-      eval: true,
-      entry: `const fs = require('node:fs'); const { parentPort } = require('node:worker_threads');
-        parentPort.on('message', () => { if (!fs.existsSync(${JSON.stringify(marker)})) { fs.writeFileSync(${JSON.stringify(marker)}, ''); process.exit(3); } });
+    // The real worker, in a process that exits on its first request in its first life only (the marker file remembers), like a crash in the runtime.
+    const crashing: OnnxWorkerLaunch = {
+      code: `const fs = require('node:fs');
+        process.on('message', () => { if (!fs.existsSync(${JSON.stringify(marker)})) { fs.writeFileSync(${JSON.stringify(marker)}, ''); process.exit(3); } });
         require('node:module').register(${JSON.stringify(loader)}); import(${JSON.stringify(target)});`,
     };
     const notices: string[] = [];
@@ -208,5 +219,119 @@ describe('worker supervision', () => {
     } finally {
       await sep.close();
     }
+  });
+
+  it('a worker killed (SIGKILL) in the middle of a separation is restarted and the call still succeeds', async () => {
+    const notices: string[] = [];
+    const host = new OnnxWorkerHost(tiny(), launch, (l) => notices.push(l));
+    try {
+      await host.start();
+      const first = host.pid!;
+      const rate = 44_100;
+      const n = 40 * rate; // several segments: the kill lands while the worker still has segments to go
+      const x = sine(n, rate, [[440, 0.3], [5000, 0.1]]);
+      let killed = false;
+      const stems = await host.separate([x, x], rate, {
+        onProgress: (f) => {
+          if (!killed && f < 0.5) {
+            killed = true;
+            process.kill(first, 'SIGKILL');
+          }
+        },
+      });
+      expect(killed).toBe(true);
+      expect(host.starts).toBe(2);
+      expect(host.pid).not.toBe(first);
+      expect(notices.some((l) => l.includes('SIGKILL') && l.includes('restarting'))).toBe(true);
+      expect(compare(stems.bass[0], x.map((v) => 0.25 * v), 2048, n - 2048).maxErr).toBeLessThan(1e-3);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('a worker that keeps dying fails the call with SEPARATOR_FAILED after three attempts', async () => {
+    const notices: string[] = [];
+    const host = new OnnxWorkerHost(tiny(), fake("'dies on every request'", 'process.exit(5);'), (l) => notices.push(l));
+    try {
+      await host.start();
+      const x = new Float32Array(1000);
+      await expect(host.separate([x], 44_100)).rejects.toMatchObject({ code: 'SEPARATOR_FAILED', message: expect.stringMatching(/died 3 times in a row.*exit code 5.*--separator dsp/) });
+      expect(host.starts).toBe(3);
+      expect(notices.filter((l) => l.includes('exit code 5'))).toHaveLength(3);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('the worker process gets the malloc tunables (merged with the user\'s) and its init in its environment', async () => {
+    const report = fake('JSON.stringify({ tunables: process.env.GLIBC_TUNABLES, init: JSON.parse(process.env.AMA_ONNX_WORKER_INIT) })');
+    const saved = process.env.GLIBC_TUNABLES;
+    try {
+      delete process.env.GLIBC_TUNABLES;
+      const host = new OnnxWorkerHost(tiny(), report);
+      await host.start();
+      await host.close();
+      expect(JSON.parse(host.description!)).toEqual({ tunables: ONNX_CHILD_MALLOC_TUNABLES, init: tiny() });
+      // The user's own settings win; ours are added for the tunables they do not set.
+      process.env.GLIBC_TUNABLES = 'glibc.malloc.mmap_threshold=65536:glibc.malloc.arena_max=2';
+      const user = new OnnxWorkerHost(tiny(), report);
+      await user.start();
+      await user.close();
+      expect(JSON.parse(user.description!).tunables).toBe('glibc.malloc.mmap_threshold=65536:glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1:glibc.malloc.trim_threshold=0');
+    } finally {
+      if (saved === undefined) delete process.env.GLIBC_TUNABLES;
+      else process.env.GLIBC_TUNABLES = saved;
+    }
+    expect(mergeMallocTunables('')).toBe(ONNX_CHILD_MALLOC_TUNABLES);
+    expect(mergeMallocTunables('glibc.malloc.hugetlb=0')).toBe('glibc.malloc.hugetlb=0:glibc.malloc.mmap_threshold=16777216:glibc.malloc.trim_threshold=0');
+  });
+
+  it("what the worker prints on stdout goes to ama's stderr, never to its stdout", async () => {
+    const out = vi.spyOn(process.stdout, 'write');
+    const err = vi.spyOn(process.stderr, 'write');
+    const host = new OnnxWorkerHost(tiny(), { code: `console.log('worker-says-hello'); ${fake("'ok'").code}` });
+    try {
+      await host.start();
+      const said = (spy: typeof err) => spy.mock.calls.some(([chunk]) => String(chunk).includes('worker-says-hello'));
+      await vi.waitFor(() => expect(said(err)).toBe(true));
+      expect(said(out)).toBe(false);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+      await host.close();
+    }
+  });
+
+  it('a worker that cannot start is a SEPARATOR_FAILED that says to build ama', async () => {
+    const host = new OnnxWorkerHost(tiny(), { entry: path.join(dir, 'no-such-worker.js') });
+    await expect(host.start()).rejects.toMatchObject({ code: 'SEPARATOR_FAILED', message: expect.stringContaining('npm run build') });
+    expect(host.pid).toBeUndefined();
+    await host.close();
+  });
+
+  it('the worker process exits when the process that started it dies', async () => {
+    const hostUrl = pathToFileURL(path.join(ROOT, 'src/separation/onnx/host.ts')).href;
+    // A parent that starts the real worker, prints its pid, then waits; it is killed without a chance to close it.
+    const parentCode = `import { OnnxWorkerHost } from ${JSON.stringify(hostUrl)};
+      const host = new OnnxWorkerHost(${JSON.stringify(tiny())}, ${JSON.stringify(launch)});
+      await host.start();
+      process.stdout.write(host.pid + '\\n');
+      setInterval(() => undefined, 1000);`;
+    const parent = spawn(process.execPath, [...tsLoaderExecArgv(), '--input-type=module', '-e', parentCode], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    parent.stdout.setEncoding('utf8').on('data', (t: string) => (text += t));
+    await vi.waitFor(() => expect(text).toMatch(/^\d+\n/), { timeout: 30_000, interval: 50 });
+    const worker = Number(text.trim());
+    const alive = () => {
+      try {
+        process.kill(worker, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(alive()).toBe(true);
+    parent.kill('SIGKILL');
+    await vi.waitFor(() => expect(alive()).toBe(false), { timeout: 10_000, interval: 50 });
   });
 });
