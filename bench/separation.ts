@@ -23,15 +23,16 @@ export async function benchSeparation(ids: readonly string[] = ['dsp']): Promise
     const run = () => (pin ? timeCommand(pin[0], [...pin[1], process.execPath, ...args]) : timeCommand(process.execPath, args));
     // timeCommand reads ama-stats from stderr; taskset passes the child's stderr through.
     const t = await medianTiming(3, run);
-    const r = JSON.parse(t.stdout) as { separator: string; notice: string | null; seconds: number; decodeSec: number; separateSec: number; workerPeakRssMb: number | null; workerCpuSec: number | null };
+    const r = JSON.parse(t.stdout) as { separator: string; notice: string | null; seconds: number; decodeSec: number; separateSec: number; workerPeakRssMb: number | null; workerCpuSec: number | null; peakTogetherMb: number | null };
     const rtf = r.seconds / r.separateSec;
     const ran = r.separator === id ? id : `${id} (fell back to ${r.separator}: ${r.notice})`;
     // ONNX models run in a worker process: CPU adds up; the RSS line gives both peaks and their sum
     // (an upper bound of the two processes' memory at any one time).
     const cpu = (t.cpuSec ?? 0) + (r.workerCpuSec ?? 0);
+    const together = r.peakTogetherMb === null ? '' : `; both at once, sampled every 20 ms: ${r.peakTogetherMb.toFixed(0)} MB`;
     const rss = r.workerPeakRssMb === null
       ? `peak RSS ${t.maxRssMb?.toFixed(0)} MB`
-      : `peak RSS ${((t.maxRssMb ?? 0) + r.workerPeakRssMb).toFixed(0)} MB (ama ${t.maxRssMb?.toFixed(0)} MB + model worker ${r.workerPeakRssMb.toFixed(0)} MB)`;
+      : `peak RSS ama ${t.maxRssMb?.toFixed(0)} MB + model worker ${r.workerPeakRssMb.toFixed(0)} MB = ${((t.maxRssMb ?? 0) + r.workerPeakRssMb).toFixed(0)} MB${together}`;
     console.log(`${ran.padEnd(10)} ${rtf.toFixed(1).padStart(6)}x real time (${r.separateSec.toFixed(2)} s for ${r.seconds.toFixed(0)} s of audio; decode ${r.decodeSec.toFixed(2)} s), RTF ${(1 / rtf).toFixed(2)}, whole run ${t.wallSec.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU, ${rss}`);
   }
 }

@@ -100,19 +100,27 @@ export interface RunHooks {
 }
 
 /**
- * Separates 44.1 kHz stereo audio with an HTDemucs-contract model. Returns per source (model order,
- * DEMUCS_SOURCES) [left, right] of the input's length.
+ * Receives finished stem audio as the separation goes: `chunks[s]` = [left, right] of source s
+ * (DEMUCS_SOURCES order) for samples [offset, offset + length). Chunks come in order, without gaps,
+ * and their arrays are the receiver's to keep.
  */
-export async function separateDemucs(left: Float32Array, right: Float32Array, runner: DemucsRunner, hooks: RunHooks = {}): Promise<Float32Array[][]> {
+export type StemSink = (offset: number, chunks: Float32Array[][]) => Promise<void> | void;
+
+/**
+ * Separates 44.1 kHz stereo audio with an HTDemucs-contract model, handing the stems to `sink` as
+ * soon as no later segment overlaps them: memory is a segment or two whatever the audio's length.
+ */
+export async function streamDemucs(left: Float32Array, right: Float32Array, runner: DemucsRunner, sink: StemSink, hooks: RunHooks = {}): Promise<void> {
   const S = runner.segment;
   const total = left.length;
   const T = demucsFrames(S);
   const ws = new SpecWorkspace();
   const env = demucsEnvelope(S, ws);
-  // Weighted sums straight into the output arrays (float32 is ample: weights are scaled to <= 1), then
-  // divided in place: a 3-minute song needs no second copy of the stems.
-  const acc = DEMUCS_SOURCES.map(() => [new Float32Array(total), new Float32Array(total)]);
-  const weightSum = new Float32Array(total);
+  // Weighted sums of the samples not handed on yet, from `base` on: a segment never reaches past
+  // base + S, because each one starts where the previous hand-over ended.
+  let base = 0;
+  const acc = DEMUCS_SOURCES.map(() => [new Float32Array(S), new Float32Array(S)]);
+  const weightSum = new Float32Array(S);
   const wScale = 1 / triangleWeight(Math.floor(S / 2) - 1, S);
   const segL = new Float32Array(S);
   const segR = new Float32Array(S);
@@ -122,6 +130,22 @@ export async function separateDemucs(left: Float32Array, right: Float32Array, ru
   const spec = new Float32Array(4 * DEMUCS_BINS * T);
   const stem: [Float64Array, Float64Array] = [new Float64Array(S), new Float64Array(S)];
   const plans = planSegments(total, S);
+  const handOn = async (upTo: number) => {
+    const n = upTo - base;
+    if (n <= 0) return;
+    const chunks = acc.map((pair) => pair.map((a) => {
+      const out = a.slice(0, n);
+      for (let i = 0; i < n; i++) out[i] /= weightSum[i];
+      a.copyWithin(0, n);
+      a.fill(0, S - n);
+      return out;
+    }));
+    weightSum.copyWithin(0, n);
+    weightSum.fill(0, S - n);
+    const at = base;
+    base = upTo;
+    await sink(at, chunks);
+  };
   for (let p = 0; p < plans.length; p++) {
     hooks.checkAbort?.();
     const { offset, length, start } = plans[p];
@@ -139,6 +163,7 @@ export async function separateDemucs(left: Float32Array, right: Float32Array, ru
       throw new AmaError('MODEL_CONTRACT', `The separation model returned ${out.spec.length} spectrogram and ${out.wave.length} waveform values for a segment; the HTDemucs contract needs ${DEMUCS_SOURCES.length * 4 * DEMUCS_BINS * T} and ${DEMUCS_SOURCES.length * 2 * S}. Reinstall the model: ama models install htdemucs.`);
     }
     const skip = offset - start;
+    const o = offset - base;
     for (let s = 0; s < DEMUCS_SOURCES.length; s++) {
       const [l, r] = demucsInverse(out.spec, s, S, ws, env, stem);
       const wl = (s * 2) * S + skip;
@@ -146,18 +171,23 @@ export async function separateDemucs(left: Float32Array, right: Float32Array, ru
       const [al, ar] = acc[s];
       for (let i = 0; i < length; i++) {
         const w = triangleWeight(i, S) * wScale;
-        al[offset + i] += w * (l[skip + i] + out.wave[wl + i]);
-        ar[offset + i] += w * (r[skip + i] + out.wave[wr + i]);
+        al[o + i] += w * (l[skip + i] + out.wave[wl + i]);
+        ar[o + i] += w * (r[skip + i] + out.wave[wr + i]);
       }
     }
-    for (let i = 0; i < length; i++) weightSum[offset + i] += triangleWeight(i, S) * wScale;
+    for (let i = 0; i < length; i++) weightSum[o + i] += triangleWeight(i, S) * wScale;
+    // Samples before the next segment's offset get nothing more: hand them on.
+    await handOn(p + 1 < plans.length ? plans[p + 1].offset : total);
     hooks.onProgress?.((p + 1) / plans.length);
   }
-  for (const [al, ar] of acc) {
-    for (let i = 0; i < total; i++) {
-      al[i] /= weightSum[i];
-      ar[i] /= weightSum[i];
-    }
-  }
-  return acc;
+}
+
+/**
+ * Separates 44.1 kHz stereo audio with an HTDemucs-contract model. Returns per source (model order,
+ * DEMUCS_SOURCES) [left, right] of the input's length.
+ */
+export async function separateDemucs(left: Float32Array, right: Float32Array, runner: DemucsRunner, hooks: RunHooks = {}): Promise<Float32Array[][]> {
+  const stems = DEMUCS_SOURCES.map(() => [new Float32Array(left.length), new Float32Array(left.length)]);
+  await streamDemucs(left, right, runner, (offset, chunks) => chunks.forEach((pair, s) => pair.forEach((c, ch) => stems[s][ch].set(c, offset))), hooks);
+  return stems;
 }

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { AmaError, errorMessage, type AmaErrorCode } from '../../util/errors.js';
 import { STEM_NAMES, type SeparateOptions, type StemName } from '../types.js';
-import { mergeMallocTunables, ONNX_WORKER_INIT_ENV, type FromOnnxWorker, type OnnxWorkerInit, type OnnxWorkerLaunch, type ToOnnxWorker } from './protocol.js';
+import { resample } from '../../audio/resample.js';
+import { mergeMallocTunables, MODEL_RATE, ONNX_WORKER_INIT_ENV, type FromOnnxWorker, type OnnxWorkerInit, type OnnxWorkerLaunch, type ToOnnxWorker } from './protocol.js';
 
 /** Restart delays after consecutive worker deaths, ms (the last one repeats). */
 export const RESTART_BACKOFF_MS = [200, 1000, 5000];
@@ -12,7 +13,11 @@ const ATTEMPTS = 3;
 interface Pending {
   id: number;
   channels: number;
+  /** Frames of the request at MODEL_RATE: every stem channel is this long. */
+  frames: number;
   stems: Partial<Record<StemName, Float32Array[]>>;
+  /** Frames received so far per stem channel (stretches come in order), keyed `stem/channel`. */
+  filled: Map<string, number>;
   resolve: (stems: Record<StemName, Float32Array[]>) => void;
   reject: (err: Error) => void;
   onProgress?: (fraction: number) => void;
@@ -112,7 +117,25 @@ export class OnnxWorkerHost {
     throw new AmaError('SEPARATOR_FAILED', `The ${this.init.kind} separation worker died ${ATTEMPTS} times in a row (last: ${errorMessage(lastError)}). Check free memory (HTDemucs needs about 1 GB), or use --separator dsp.`, { cause: lastError });
   }
 
-  private request(channels: readonly Float32Array[], sampleRate: number, options: SeparateOptions): Promise<Record<StemName, Float32Array[]>> {
+  private async request(channels: readonly Float32Array[], sampleRate: number, options: SeparateOptions): Promise<Record<StemName, Float32Array[]>> {
+    // The model works at MODEL_RATE: ama converts both ways, so the worker holds the audio once.
+    const at44 = sampleRate === MODEL_RATE ? channels : await resample(channels, sampleRate, MODEL_RATE);
+    const stems = await this.send(at44, options);
+    if (sampleRate === MODEL_RATE) return stems;
+    const frames = channels[0].length;
+    const back = {} as Record<StemName, Float32Array[]>;
+    for (const name of STEM_NAMES) {
+      back[name] = [];
+      for (const c of stems[name]) {
+        const [converted] = await resample([c], MODEL_RATE, sampleRate);
+        back[name].push(converted.length === frames ? converted : fitLength(converted, frames));
+      }
+      delete (stems as Partial<Record<StemName, Float32Array[]>>)[name]; // each 44.1 kHz stem goes once converted
+    }
+    return back;
+  }
+
+  private send(channels: readonly Float32Array[], options: SeparateOptions): Promise<Record<StemName, Float32Array[]>> {
     const child = this.child;
     if (!child?.connected) return Promise.reject(new AmaError('SEPARATOR_FAILED', 'The separation worker stopped before the request could be sent.'));
     return new Promise((resolve, reject) => {
@@ -127,7 +150,7 @@ export class OnnxWorkerHost {
         this.pending = null;
         f(v);
       };
-      this.pending = { id, channels: channels.length, stems: {}, resolve: done(resolve), reject: done(reject), onProgress: options.onProgress };
+      this.pending = { id, channels: channels.length, frames: channels[0].length, stems: {}, filled: new Map(), resolve: done(resolve), reject: done(reject), onProgress: options.onProgress };
       // A failed send means the channel closed: the process is going, and its exit retries the request.
       const sent = (err: Error | null) => {
         if (err) child.kill('SIGKILL');
@@ -135,7 +158,7 @@ export class OnnxWorkerHost {
       try {
         // One message per channel: IPC serialises each message into a buffer of its own (copies).
         channels.forEach((data, channel) => child.send({ kind: 'audio', id, channel, data } satisfies ToOnnxWorker, sent));
-        child.send({ kind: 'separate', id, channels: channels.length, sampleRate } satisfies ToOnnxWorker, sent);
+        child.send({ kind: 'separate', id, channels: channels.length } satisfies ToOnnxWorker, sent);
       } catch (err) {
         this.pending?.reject(new Permanent(new AmaError('SEPARATOR_FAILED', `The audio could not be sent to the separation worker: ${errorMessage(err)}`, { cause: err })));
         child.kill('SIGKILL');
@@ -229,11 +252,20 @@ export class OnnxWorkerHost {
     if (!p || m.kind === 'ready' || m.id !== p.id) return;
     if (m.kind === 'progress') p.onProgress?.(m.fraction);
     else if (m.kind === 'stem') {
-      const data = ownArray(m.data);
-      if (data && STEM_NAMES.includes(m.stem)) (p.stems[m.stem] ??= [])[m.channel] = data;
-      else p.reject(new Permanent(new AmaError('INTERNAL', `The separation worker sent a malformed ${String(m.stem)} stem.`)));
+      const key = `${m.stem}/${m.channel}`;
+      const ok = m.data instanceof Float32Array && STEM_NAMES.includes(m.stem) && Number.isInteger(m.channel) && m.channel >= 0 && m.channel < p.channels
+        && m.offset === (p.filled.get(key) ?? 0) && m.offset + m.data.length <= p.frames;
+      if (!ok) {
+        p.reject(new Permanent(new AmaError('INTERNAL', `The separation worker sent a malformed stretch of the ${String(m.stem)} stem (channel ${String(m.channel)}, at ${String(m.offset)}).`)));
+        return;
+      }
+      const chans = (p.stems[m.stem] ??= []);
+      // A stem that comes whole in one message keeps the array IPC made; stretches go into one array.
+      if (m.offset === 0 && m.data.length === p.frames) chans[m.channel] = ownArray(m.data)!;
+      else (chans[m.channel] ??= new Float32Array(p.frames)).set(m.data, m.offset);
+      p.filled.set(key, m.offset + m.data.length);
     } else if (m.kind === 'result') {
-      const missing = STEM_NAMES.filter((s) => p.stems[s]?.length !== p.channels || p.stems[s]!.some((c) => !c));
+      const missing = STEM_NAMES.filter((s) => p.stems[s]?.length !== p.channels || p.stems[s]!.some((c, ch) => !c || p.filled.get(`${s}/${ch}`) !== p.frames));
       if (missing.length > 0) {
         p.reject(new Permanent(new AmaError('INTERNAL', `The separation worker's result lacks channels of ${missing.join(', ')}.`)));
         return;
@@ -269,6 +301,13 @@ function exitReason(code: number | null, signal: NodeJS.Signals | null): string 
  * arrays that can be views into the whole message's buffer (when their bytes happen to be aligned):
  * kept as they are, they would pin that buffer and surprise code that uses `.buffer`.
  */
+/** `x` trimmed or padded with zeros to `frames` (libsamplerate may end a frame short or long). */
+function fitLength(x: Float32Array, frames: number): Float32Array {
+  const out = new Float32Array(frames);
+  out.set(x.subarray(0, Math.min(frames, x.length)));
+  return out;
+}
+
 function ownArray(x: unknown): Float32Array | null {
   if (!(x instanceof Float32Array)) return null;
   return x.byteOffset === 0 && x.byteLength === x.buffer.byteLength ? x : x.slice();

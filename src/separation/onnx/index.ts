@@ -72,6 +72,8 @@ export interface OnnxSourceSeparator extends SourceSeparator {
   workerPeakRssBytes(): number | null;
   /** CPU time its worker processes used, seconds, as of their last result. */
   workerCpuSeconds(): number;
+  /** Process id of its worker while one runs (for measurements). */
+  workerPid(): number | undefined;
 }
 
 class OnnxSeparator implements OnnxSourceSeparator {
@@ -106,6 +108,10 @@ class OnnxSeparator implements OnnxSourceSeparator {
 
   workerCpuSeconds(): number {
     return this.host.childCpuSeconds;
+  }
+
+  workerPid(): number | undefined {
+    return this.host.pid;
   }
 
   close(): Promise<void> {

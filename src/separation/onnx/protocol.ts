@@ -41,21 +41,23 @@ export function mergeMallocTunables(existing: string | undefined): string {
 }
 
 /**
- * Messages to the worker. Audio goes one channel per message (IPC copies it; separate messages keep
+ * Messages to the worker. Audio, at MODEL_RATE (ama resamples both ways, so the worker holds no
+ * copy at the caller's rate), goes one channel per message (IPC copies it; separate messages keep
  * the serialised copies small), then the `separate` that starts the request.
  */
 export type ToOnnxWorker =
   | { kind: 'audio'; id: number; channel: number; data: Float32Array }
-  | { kind: 'separate'; id: number; channels: number; sampleRate: number };
+  | { kind: 'separate'; id: number; channels: number };
 
 /**
- * Messages from the worker. A request's stems come one channel per message, then its `result`
- * (or a `failed`). `peakRssBytes`: the worker process's peak resident memory so far.
+ * Messages from the worker. A request's stems come at MODEL_RATE as they are finished: one channel
+ * of one stretch [offset, offset + data.length) per message, stretches in order without gaps; then
+ * its `result` (or a `failed`). `peakRssBytes`: the worker process's peak resident memory so far.
  */
 export type FromOnnxWorker =
   | { kind: 'ready'; description: string; peakRssBytes?: number }
   | { kind: 'progress'; id: number; fraction: number }
-  | { kind: 'stem'; id: number; stem: StemName; channel: number; data: Float32Array }
+  | { kind: 'stem'; id: number; stem: StemName; channel: number; offset: number; data: Float32Array }
   | { kind: 'result'; id: number; peakRssBytes: number; cpuSeconds?: number }
   | { kind: 'failed'; id: number | null; code: AmaErrorCode; message: string };
 

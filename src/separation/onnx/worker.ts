@@ -1,9 +1,8 @@
 import { closeSync, openSync } from 'node:fs';
 import ort from 'onnxruntime-node';
-import { resample } from '../../audio/resample.js';
 import { AmaError, errorMessage } from '../../util/errors.js';
 import { STEM_NAMES, type StemName } from '../types.js';
-import { DEMUCS_SOURCES, separateDemucs, type DemucsRunner } from './demucs.js';
+import { DEMUCS_SOURCES, streamDemucs, type DemucsRunner } from './demucs.js';
 import { MODEL_RATE, ONNX_WORKER_INIT_ENV, type FromOnnxWorker, type OnnxWorkerInit, type ToOnnxWorker } from './protocol.js';
 import { partsAtBlocks, fileSource, type BlockParts, type GraphValue, type PartPlan } from './graphSplit.js';
 import { checkDemucsSession, checkUmxSession, type DemucsTensors, type SessionShape } from './sessionCheck.js';
@@ -172,32 +171,32 @@ async function umxRunner(): Promise<UmxRunner> {
   };
 }
 
-/** Separates one request, sending each stem channel as soon as it is back at the input's rate. */
-async function separate(req: { id: number; channels: Float32Array[]; sampleRate: number }, runner: DemucsRunner | UmxRunner): Promise<void> {
-  const inputChannels = req.channels.length;
-  const frames = req.channels[0].length;
-  const at44 = await resample(req.channels, req.sampleRate, MODEL_RATE);
-  const left = at44[0];
-  const right = at44[1] ?? at44[0];
+/**
+ * Separates one request (audio at MODEL_RATE, mono or stereo), sending the stems as they are
+ * finished, one channel of one stretch per message (a mono request gets mono stems: the mean of the
+ * model's two channels). HTDemucs hands stretches on segment by segment, so this process never
+ * holds whole stems.
+ */
+async function separate(req: { id: number; channels: Float32Array[] }, runner: DemucsRunner | UmxRunner): Promise<void> {
+  const mono = req.channels.length === 1;
+  const left = req.channels[0];
+  const right = req.channels[1] ?? left;
   const onProgress = (fraction: number) => void post({ kind: 'progress', id: req.id, fraction });
-  const bySource: Partial<Record<StemName, Float32Array[]>> = {};
+  const send = async (stem: StemName, offset: number, pair: Float32Array[]) => {
+    const chans = mono ? [mean(pair[0], pair[1])] : pair;
+    // IPC copies the channel; waiting for the write keeps one copy at a time.
+    for (const [channel, data] of chans.entries()) await post({ kind: 'stem', id: req.id, stem, channel, offset, data });
+  };
   if ('segment' in runner) {
-    const stems = await separateDemucs(left, right, runner, { onProgress });
-    DEMUCS_SOURCES.forEach((name, s) => (bySource[name] = stems[s]));
+    await streamDemucs(left, right, runner, async (offset, chunks) => {
+      for (const [s, name] of DEMUCS_SOURCES.entries()) await send(name, offset, chunks[s]);
+    }, { onProgress });
   } else {
-    Object.assign(bySource, await separateUmx(left, right, runner, { onProgress }));
-  }
-  for (const name of STEM_NAMES) {
-    const stereo = bySource[name] ?? [new Float32Array(left.length), new Float32Array(left.length)];
-    delete bySource[name]; // each 44.1 kHz stem can go as soon as it is converted back
-    // A mono input gets a mono stem: the mean of the two (identical-input) channels.
-    const chans = inputChannels === 1 ? [mean(stereo[0], stereo[1])] : stereo;
-    for (const [channel, c] of chans.entries()) {
-      const [back] = await resample([c], MODEL_RATE, req.sampleRate);
-      let data = back.subarray(0, frames);
-      if (data.length < frames) (data = new Float32Array(frames)).set(back);
-      // IPC copies the channel (only the view's samples); waiting for the write keeps one copy at a time.
-      await post({ kind: 'stem', id: req.id, stem: name, channel, data });
+    const stems = await separateUmx(left, right, runner, { onProgress });
+    // A target without a model comes back silent (openOnnxSeparator has said so).
+    for (const name of STEM_NAMES) {
+      await send(name, 0, stems[name] ?? [new Float32Array(left.length), new Float32Array(left.length)]);
+      delete stems[name];
     }
   }
 }
@@ -239,7 +238,7 @@ async function main(): Promise<void> {
         if (m.channels < 1 || !channels.every((c) => c instanceof Float32Array)) {
           throw new AmaError('INTERNAL', `The separation worker got ${got.filter((c) => c instanceof Float32Array).length} of the request's ${m.channels} audio channels.`);
         }
-        await separate({ id: m.id, channels, sampleRate: m.sampleRate }, runner);
+        await separate({ id: m.id, channels }, runner);
         await post({ kind: 'result', id: m.id, peakRssBytes: peakRssBytes(), cpuSeconds: cpuSeconds() });
       } catch (err) {
         await post({ kind: 'failed', id: m.id, code: err instanceof AmaError ? err.code : 'SEPARATOR_FAILED', message: errorMessage(err) });

@@ -56,7 +56,7 @@ describe('live separation', () => {
     for await (const b of tapped.blocks()) n += b[0].length;
     expect(n).toBe(2 * fs);
     expect(seen).toEqual([fs, fs]);
-    expect((tapped.stats() as unknown as { n: number }).n).toBe(1);
+    expect((tapped as unknown as { stats(): { n: number } }).stats().n).toBe(1);
   });
 });
 

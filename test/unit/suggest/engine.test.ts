@@ -9,7 +9,7 @@ const refs = balancedRefs();
 const bump = (hz: number, gainDb: number, widthOct = 0.5) => (f: number) => gainDb * Math.exp(-0.5 * (Math.log2(f / hz) / widthOct) ** 2);
 // A mix with several faults: muddy, too wide, quiet.
 const faulty = () => inputFor(track({ lufs: -20, truePeakDbtp: -10, midShape: bump(300, 5), widthDb: (f) => (f < 120 ? -25 : -4) }), refs);
-const all = (o = {}) => ({ agentOptions: opts(o), only: null });
+const all = (o = {}) => ({ agentOptions: opts(o), only: null, separator: null });
 
 describe('suggestion engine', () => {
   it('runs every agent and ranks moves by expected effect, notes last', () => {
@@ -68,7 +68,7 @@ describe('suggestion engine', () => {
   });
 
   it('runs only the agents asked for, and links diagnoses only to proposals that are there', () => {
-    const r = runAgents(faulty(), { agentOptions: opts(), only: ['tonal'] });
+    const r = runAgents(faulty(), { agentOptions: opts(), only: ['tonal'], separator: null });
     expect(r.reports.map((x) => x.agent)).toEqual(['tonal']);
     expect(r.suggestions.every((s) => s.agent === 'tonal')).toBe(true);
     expect(r.suggestions.find((s) => s.key === 'tonal:master:muddy')!.addressedBy).toEqual([]);

@@ -249,6 +249,24 @@ describe('worker process supervision', () => {
     }
   });
 
+  it('stems that come with a gap or past the end are refused, not patched with silence', async () => {
+    // A worker that answers every request with a drums stretch starting at 10 instead of 0.
+    const reply = `if (m.kind === 'separate') process.send({ kind: 'stem', id: m.id, stem: 'drums', channel: 0, offset: 10, data: new Float32Array(5) });`;
+    const host = new OnnxWorkerHost(tiny(), fake("'sends a gap'", reply));
+    try {
+      await expect(host.separate([new Float32Array(100)], 44_100)).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/malformed stretch of the drums stem \(channel 0, at 10\)/) });
+    } finally {
+      await host.close();
+    }
+    const tooLong = `if (m.kind === 'separate') process.send({ kind: 'stem', id: m.id, stem: 'bass', channel: 0, offset: 0, data: new Float32Array(101) });`;
+    const host2 = new OnnxWorkerHost(tiny(), fake("'sends too much'", tooLong));
+    try {
+      await expect(host2.separate([new Float32Array(100)], 44_100)).rejects.toMatchObject({ code: 'INTERNAL' });
+    } finally {
+      await host2.close();
+    }
+  });
+
   it('a worker that keeps dying fails the call with SEPARATOR_FAILED after three attempts', async () => {
     const notices: string[] = [];
     const host = new OnnxWorkerHost(tiny(), fake("'dies on every request'", 'process.exit(5);'), (l) => notices.push(l));
