@@ -119,8 +119,10 @@ export class OnnxWorkerHost {
 
   private async request(channels: readonly Float32Array[], sampleRate: number, options: SeparateOptions): Promise<Record<StemName, Float32Array[]>> {
     // The model works at MODEL_RATE: ama converts both ways, so the worker holds the audio once.
-    const at44 = sampleRate === MODEL_RATE ? channels : await resample(channels, sampleRate, MODEL_RATE);
-    const stems = await this.send(at44, options);
+    let at44: readonly Float32Array[] | null = sampleRate === MODEL_RATE ? channels : await resample(channels, sampleRate, MODEL_RATE);
+    const sent = this.send(at44, options);
+    at44 = null; // IPC has copied it; a retry converts the caller's audio again
+    const stems = await sent;
     if (sampleRate === MODEL_RATE) return stems;
     const frames = channels[0].length;
     const back = {} as Record<StemName, Float32Array[]>;

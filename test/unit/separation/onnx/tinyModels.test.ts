@@ -301,7 +301,7 @@ describe('worker process supervision', () => {
       else process.env.GLIBC_TUNABLES = saved;
     }
     expect(mergeMallocTunables('')).toBe(ONNX_CHILD_MALLOC_TUNABLES);
-    expect(mergeMallocTunables('glibc.malloc.hugetlb=0')).toBe('glibc.malloc.hugetlb=0:glibc.malloc.mmap_threshold=16777216:glibc.malloc.trim_threshold=0');
+    expect(mergeMallocTunables('glibc.malloc.hugetlb=0')).toBe('glibc.malloc.hugetlb=0:glibc.malloc.mmap_threshold=2097152:glibc.malloc.trim_threshold=0');
   });
 
   it("what the worker prints on stdout goes to ama's stderr, never to its stdout", async () => {
