@@ -4,7 +4,8 @@ import { AmaError, errorMessage } from '../../util/errors.js';
 import { STEM_NAMES, type StemName } from '../types.js';
 import { DEMUCS_SOURCES, streamDemucs, type DemucsRunner } from './demucs.js';
 import { MODEL_RATE, ONNX_WORKER_INIT_ENV, type FromOnnxWorker, type OnnxWorkerInit, type ToOnnxWorker } from './protocol.js';
-import { partsAtBlocks, fileSource, type BlockParts, type GraphValue, type PartPlan } from './graphSplit.js';
+import { partsAtBlocks, type BlockParts, type GraphValue, type PartPlan } from './graphSplit.js';
+import { fileSource } from './protobuf.js';
 import { checkDemucsSession, checkUmxSession, type DemucsTensors, type SessionShape } from './sessionCheck.js';
 import { separateUmx, type UmxRunner } from './umx.js';
 

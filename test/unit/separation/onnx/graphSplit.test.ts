@@ -4,7 +4,8 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeModel, type NodeSpec } from '../../../../scripts/models/onnxWriter.js';
-import { blockCuts, fileSource, memorySource, ONNX_BOOL, ONNX_FLOAT, ONNX_INT64, inferElemTypes, parseModel, partsAtBlocks, planParts, splitModel } from '../../../../src/separation/onnx/graphSplit.js';
+import { fileSource, memorySource } from '../../../../src/separation/onnx/protobuf.js';
+import { blockCuts, ONNX_BOOL, ONNX_FLOAT, ONNX_INT64, inferElemTypes, parseModel, partsAtBlocks, planParts, splitModel } from '../../../../src/separation/onnx/graphSplit.js';
 
 // The truth for every split is onnxruntime running the whole, unsplit model on the same input.
 
